@@ -1,0 +1,14 @@
+/**
+ * The single table's key schema, shared by the CDK table and the local host's DynamoDB Local
+ * table so both hosts store the same items.
+ *
+ * Items: CASE#<id>/CASE (gsi1: ORG#<org>, gsi2: CASES — both sorted by creation),
+ * SUBMISSION#<id>/SUBMISSION (idempotency, expires), COUNTER#reference#<year>/COUNTER,
+ * UNIT#<id>/UNIT (gsi1: UNITS).
+ */
+export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
+export const TABLE_INDEXES = [
+  { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+] as const;
+export const TTL_ATTRIBUTE = 'expiresAt';

@@ -1,0 +1,60 @@
+/**
+ * Named domain errors. Each carries an HTTP status; only the error middleware maps them to
+ * responses. State machines match them by `name` in Retry/Catch.
+ */
+export class DomainError extends Error {
+  readonly status: number = 500;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export interface FieldIssue {
+  field: string;
+  /** Machine-readable code; the web layer renders it in Swedish and English. */
+  code: string;
+  sv: string;
+  en: string;
+}
+
+export class ValidationError extends DomainError {
+  override readonly status = 400;
+  constructor(readonly issues: FieldIssue[]) {
+    super(`Validation failed: ${issues.map((i) => `${i.field}:${i.code}`).join(', ')}`);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  override readonly status = 401;
+}
+
+export class ForbiddenError extends DomainError {
+  override readonly status = 403;
+}
+
+export class NotFoundError extends DomainError {
+  override readonly status = 404;
+}
+
+export class ConflictError extends DomainError {
+  override readonly status = 409;
+}
+
+/** The case is not in the state the operation needs (e.g. outcome recorded twice). */
+export class StepNotWaitingError extends DomainError {
+  override readonly status = 409;
+}
+
+/**
+ * A workflow step registered after the record had already moved past it (a race between the
+ * person acting and the state machine arriving). The ASL catches it by name and re-reads the case.
+ */
+export class StepAlreadyDone extends DomainError {
+  override readonly status = 409;
+}
+
+/** A retryable failure of a dependency; the ASL retries it by name. */
+export class TransientError extends DomainError {
+  override readonly status = 503;
+}

@@ -1,0 +1,89 @@
+import type { CaseRecord } from './case.ts';
+import type { Clock } from './clock.ts';
+import type { Unit } from './units.ts';
+
+/** What the domain needs from storage. The DynamoDB adapter implements it. */
+export interface CaseRepository {
+  /** Next human reference for the year, e.g. SV-2026-0007 (atomic counter). */
+  nextReference(year: number): Promise<string>;
+  /**
+   * Stores a new case unless this submission was stored before; both in one transaction.
+   * Returns the case id the submission belongs to.
+   */
+  createCase(record: CaseRecord, submissionId: string): Promise<{ created: boolean; caseId: string }>;
+  getCase(caseId: string): Promise<CaseRecord | undefined>;
+  getCases(caseIds: readonly string[]): Promise<CaseRecord[]>;
+  listCasesByOrganisation(organisationId: string, limit: number): Promise<CaseRecord[]>;
+  listCases(limit: number): Promise<CaseRecord[]>;
+  /** Writes `next` only if the stored version is `next.version - 1`; false on a lost race. */
+  saveCase(next: CaseRecord): Promise<boolean>;
+  listUnits(): Promise<Unit[]>;
+}
+
+export interface CalendarInvite {
+  uid: string;
+  sequence: number;
+  method: 'REQUEST' | 'CANCEL';
+  start: Date;
+  end: Date;
+  summary: string;
+  description: string;
+  location: string;
+  organizer: { email: string; name?: string };
+  attendees: { email: string; name?: string; role?: 'REQ-PARTICIPANT' | 'OPT-PARTICIPANT' | 'CHAIR' }[];
+}
+
+/** An e-mail as the domain sees it. Never holds special-category data or identity numbers. */
+export interface OutgoingMessage {
+  to: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  calendar?: CalendarInvite;
+}
+
+export interface MailPort {
+  send(message: OutgoingMessage): Promise<{ messageId: string }>;
+}
+
+export type RunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | 'PENDING_REDRIVE';
+
+export interface RunSummary {
+  name: string;
+  status: RunStatus;
+  startDate: Date;
+  stopDate?: Date;
+}
+
+export interface RunEvent {
+  id: number;
+  timestamp: Date;
+  type: string;
+  /** State name for state events. */
+  name?: string;
+  error?: string;
+  cause?: string;
+}
+
+export interface WorkflowPort {
+  /** Idempotent by name: starting the same execution again is harmless. */
+  startExecution(name: string, input: { caseId: string }): Promise<void>;
+  /** 'stale' when the token no longer belongs to a waiting task (timed out, restarted). */
+  sendTaskSuccess(token: string, output: Record<string, string>): Promise<'ok' | 'stale'>;
+  listExecutions(opts: { status?: RunStatus; nextToken?: string; limit: number }): Promise<{
+    runs: RunSummary[];
+    nextToken?: string;
+  }>;
+  describeExecution(name: string): Promise<(RunSummary & { error?: string; cause?: string }) | undefined>;
+  history(name: string, opts: { newestFirst: boolean; limit: number }): Promise<RunEvent[]>;
+}
+
+export interface Deps {
+  repo: CaseRepository;
+  workflow: WorkflowPort;
+  mail: MailPort;
+  clock: Clock;
+  /** Base URL of the web app for links in e-mails. */
+  baseUrl: string;
+  newId(): string;
+}

@@ -1,0 +1,76 @@
+import { canSeeCase, isStaff, type Principal } from '../auth.ts';
+import { type CaseRecord, executionName } from '../case.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
+import type { Deps } from '../ports.ts';
+import { type ReferralForm, validateReferral } from '../referral.ts';
+
+/**
+ * A referrer submits a referral: the case is stored and its workflow started. The same
+ * submission (same form instance) sent twice yields one case and one execution.
+ */
+export async function submitReferral(
+  deps: Deps,
+  referrer: Principal,
+  form: ReferralForm,
+): Promise<{ caseId: string; created: boolean }> {
+  const now = deps.clock.now();
+  const units = await deps.repo.listUnits();
+  const result = validateReferral(form, { today: new Date(now), unitIds: units.map((u) => u.unitId) });
+  if (!result.ok) throw new ValidationError(result.issues);
+  const r = result.value;
+
+  const caseId = deps.newId();
+  const createdAt = new Date(now).toISOString();
+  const record: CaseRecord = {
+    caseId,
+    reference: await deps.repo.nextReference(new Date(now).getUTCFullYear()),
+    organisationId: referrer.organisationId,
+    createdAt,
+    createdBy: referrer.sub,
+    updatedAt: createdAt,
+    status: 'active',
+    phase: 'studyVisitScheduling',
+    participant: {
+      name: r.participantName,
+      identityNumber: r.identity.normalized,
+      identityKind: r.identity.kind,
+      email: r.email,
+      phone: r.phone,
+      gender: r.gender,
+    },
+    caseOfficer: {
+      sub: referrer.sub,
+      name: referrer.name,
+      email: referrer.email,
+      organisationId: referrer.organisationId,
+      organisationName: referrer.organisationName,
+    },
+    placementAgreementRef: r.placementAgreementRef,
+    unitId: r.unitId,
+    needs: { adaptation: r.adaptationNeeds, languageSupport: r.languageSupport, language: r.language },
+    plannedStart: r.plannedStart,
+    plannedEnd: r.plannedEnd,
+    reminders: {},
+    execution: { segment: 1, name: executionName(caseId, 1) },
+    version: 1,
+  };
+  const stored = await deps.repo.createCase(record, r.submissionId);
+  // Started on every submit of the same form too: a start that failed after the case was
+  // stored is completed by the retry, and a repeated start of the same name is harmless.
+  const existing = stored.created ? record : await deps.repo.getCase(stored.caseId);
+  if (!existing) throw new NotFoundError('Case vanished after submission');
+  await deps.workflow.startExecution(existing.execution.name, { caseId: existing.caseId });
+  return { caseId: stored.caseId, created: stored.created };
+}
+
+export async function listVisibleCases(deps: Pick<Deps, 'repo'>, p: Principal): Promise<CaseRecord[]> {
+  if (isStaff(p)) return deps.repo.listCases(200);
+  return deps.repo.listCasesByOrganisation(p.organisationId, 200);
+}
+
+/** A case the principal may see; others' cases answer 404 so their existence is not revealed. */
+export async function getVisibleCase(deps: Pick<Deps, 'repo'>, p: Principal, caseId: string): Promise<CaseRecord> {
+  const c = await deps.repo.getCase(caseId);
+  if (!c || !canSeeCase(p, c)) throw new NotFoundError('Case not found');
+  return c;
+}

@@ -1,0 +1,107 @@
+import {
+  type CaseRecord,
+  derivePhase,
+  firstReminderDue,
+  type Phase,
+  REMINDER_REPEAT_MS,
+  STEP_PHASE,
+  type StepName,
+  stepForPhase,
+} from '../case.ts';
+import { NotFoundError, StepAlreadyDone } from '../errors.ts';
+import { stepReminder, studyVisitInvitation } from '../messages.ts';
+import type { Deps } from '../ports.ts';
+import { updateCase } from './update-case.ts';
+
+/**
+ * The use cases the placement state machine invokes. Each takes only the case id (workflow
+ * payloads carry no personal data) and reads everything else from the record.
+ */
+
+/** LoadCase: where the workflow (re)enters, and how long the waiting step may wait. */
+export async function loadCase(deps: Deps, caseId: string): Promise<{ phase: Phase; reminderInSeconds: number }> {
+  const now = deps.clock.now();
+  const c = await deps.repo.getCase(caseId);
+  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
+  const phase = derivePhase(c);
+  const step = stepForPhase(phase);
+  if (!step) return { phase, reminderInSeconds: 1 };
+  let due = c.reminders[step]?.dueAt;
+  if (due === undefined) {
+    // Persist the reminder deadline once, so a re-entered workflow keeps the original time.
+    const { after } = await updateCase(deps.repo, caseId, now, (x) => {
+      if (x.reminders[step]) return undefined;
+      x.reminders[step] = { dueAt: firstReminderDue(x, step, now), count: 0 };
+      return x;
+    });
+    due = after.reminders[step]?.dueAt ?? now;
+  }
+  return { phase, reminderInSeconds: Math.max(1, Math.ceil((due - now) / 1000)) };
+}
+
+/** The workflow waits on a human step: remember its task token in the record. */
+export async function awaitStep(deps: Deps, caseId: string, step: StepName, token: string) {
+  const now = deps.clock.now();
+  await updateCase(deps.repo, caseId, now, (c) => {
+    if (derivePhase(c) !== STEP_PHASE[step]) throw new StepAlreadyDone(`Step ${step} is already done`);
+    c.waiting = { step, token, since: new Date(now).toISOString() };
+    return c;
+  });
+}
+
+async function unitCoordinators(deps: Deps, c: CaseRecord): Promise<string[]> {
+  const units = await deps.repo.listUnits();
+  return units.find((u) => u.unitId === c.unitId)?.coordinatorEmails ?? [];
+}
+
+/** E-mails the study-visit invitation once per proposal (SEQUENCE) and records that it went. */
+export async function sendStudyVisitInvitation(deps: Deps, caseId: string) {
+  const now = deps.clock.now();
+  const c = await deps.repo.getCase(caseId);
+  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
+  const v = c.studyVisit;
+  if (!v || v.invitationSentForSequence === v.sequence) return { sent: false };
+  const unit = (await deps.repo.listUnits()).find((u) => u.unitId === c.unitId);
+  for (const m of studyVisitInvitation(c, unit, v.organizer)) await deps.mail.send(m);
+  await updateCase(deps.repo, caseId, now, (x) => {
+    if (!x.studyVisit || x.studyVisit.sequence !== v.sequence) return undefined;
+    x.studyVisit.invitationSentForSequence = v.sequence;
+    return x;
+  });
+  return { sent: true };
+}
+
+/** A waiting step's reminder clock ran out: remind, and set the next reminder. */
+export async function sendReminder(deps: Deps, caseId: string, step: StepName) {
+  const now = deps.clock.now();
+  const c = await deps.repo.getCase(caseId);
+  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
+  if (derivePhase(c) !== STEP_PHASE[step]) return { sent: false };
+  const due = c.reminders[step]?.dueAt ?? 0;
+  if (due > now) return { sent: false }; // already reminded for this period (retried invocation)
+  const to = step === 'studyVisitProposal' ? await unitCoordinators(deps, c) : [c.studyVisit?.organizer.email ?? ''];
+  const recipients = to.filter(Boolean);
+  if (recipients.length) await deps.mail.send(stepReminder(c, step, recipients, deps.baseUrl));
+  await updateCase(deps.repo, caseId, now, (x) => {
+    const r = x.reminders[step];
+    x.reminders[step] = { dueAt: now + REMINDER_REPEAT_MS, count: (r?.count ?? 0) + 1 };
+    return x;
+  });
+  return { sent: recipients.length > 0 };
+}
+
+/** The participant did not want to start after the study visit: the case closes with the reason. */
+export async function closeCase(deps: Deps, caseId: string) {
+  const now = deps.clock.now();
+  await updateCase(deps.repo, caseId, now, (c) => {
+    if (c.status === 'closed') return undefined;
+    c.status = 'closed';
+    c.closure = {
+      category: 'declinedAfterStudyVisit',
+      reason: c.studyVisit?.declineReason ?? '',
+      closedAt: new Date(now).toISOString(),
+    };
+    delete c.waiting;
+    return c;
+  });
+}

@@ -1,0 +1,242 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { logger } from '#adapters/logger';
+import { type Principal, type RoleName, requireRole } from '#core/auth';
+import { DomainError, NotFoundError, ValidationError } from '#core/errors';
+import { type HttpHandlerName, type RouteDef, routeKey, routes } from '#functions/routes';
+import { html } from '#web/html';
+import { isLang, type Lang, t } from '#web/i18n';
+import { page } from '#web/layout';
+
+/** What the Lambda authorizer (functions/http/authorizer.ts) puts at requestContext.authorizer.lambda. */
+export interface AuthContext {
+  authenticated: boolean;
+  sub?: string;
+  email?: string;
+  name?: string;
+  /** comma-separated group names */
+  groups?: string;
+  organisationId?: string;
+  organisationName?: string;
+}
+
+export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthContext>;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export interface Req {
+  event: HttpEvent;
+  route: RouteDef;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  form: Record<string, string>;
+  cookies: Record<string, string>;
+  principal?: Principal;
+  lang: Lang;
+  path: string;
+}
+
+export type RouteImpl = (req: Req) => Promise<HttpResult>;
+
+type Parsed = { stegvis?: Omit<Req, 'event'> };
+
+const PARAM_SCHEMAS: Record<string, z.ZodMiniType<string>> = {
+  caseId: z.string().check(z.regex(/^[a-z0-9]{8,40}$/)),
+  executionName: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),
+};
+
+export function parseCookies(header: string | string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const parts = Array.isArray(header) ? header : (header ?? '').split(';');
+  for (const part of parts) {
+    const i = part.indexOf('=');
+    if (i < 0) continue;
+    const k = part.slice(0, i).trim();
+    try {
+      out[k] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      out[k] = part.slice(i + 1).trim();
+    }
+  }
+  return out;
+}
+
+function principalOf(ctx: AuthContext | undefined): Principal | undefined {
+  if (!ctx || !(ctx.authenticated === true || String(ctx.authenticated) === 'true') || !ctx.sub) return undefined;
+  return {
+    sub: ctx.sub,
+    email: ctx.email ?? '',
+    name: ctx.name ?? ctx.email ?? '',
+    groups: (ctx.groups ?? '').split(',').filter(Boolean) as RoleName[],
+    organisationId: ctx.organisationId ?? '',
+    organisationName: ctx.organisationName ?? ctx.organisationId ?? '',
+  };
+}
+
+/** 1. Normalizer: lower-case headers, cookies, query string, route from the route table, language. */
+const normalizer = (name: HttpHandlerName): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
+  before: ({ event }) => {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+    event.headers = headers;
+    const route = routes.find((r) => r.handler === name && routeKey(r) === event.routeKey);
+    if (!route) throw new DomainError(`No route ${event.routeKey} in handler ${name}`);
+    const cookies = parseCookies(event.cookies ?? headers.cookie);
+    const query: Record<string, string> = {};
+    for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
+    const lang = isLang(query.lang) ? query.lang : isLang(cookies.lang) ? cookies.lang : 'sv';
+    event.stegvis = {
+      route,
+      params: {},
+      query,
+      form: {},
+      cookies,
+      lang,
+      path: event.rawPath,
+      principal: principalOf(event.requestContext.authorizer?.lambda),
+    };
+  },
+});
+
+/** 2. Body parser: form posts and JSON, base64 bodies decoded. */
+const bodyParser = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
+  before: ({ event }) => {
+    const s = event.stegvis;
+    if (!s || !event.body) return;
+    const body = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    if (body.length > 64 * 1024) throw new ValidationError([{ field: 'body', code: 'tooLarge', sv: 'För stort formulär.', en: 'Form too large.' }]);
+    const type = event.headers['content-type'] ?? '';
+    if (type.startsWith('application/json')) {
+      try {
+        const json = JSON.parse(body) as Record<string, unknown>;
+        for (const [k, v] of Object.entries(json)) if (typeof v === 'string') s.form[k] = v;
+      } catch {
+        throw new ValidationError([{ field: 'body', code: 'json', sv: 'Ogiltig JSON.', en: 'Invalid JSON.' }]);
+      }
+    } else {
+      for (const [k, v] of new URLSearchParams(body)) s.form[k] = v;
+    }
+  },
+});
+
+/** 3. Validation of path parameters (zod/mini), then the route's roles. */
+const validator = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
+  before: ({ event }) => {
+    const s = event.stegvis;
+    if (!s) return;
+    for (const [k, v] of Object.entries(event.pathParameters ?? {})) {
+      const schema = PARAM_SCHEMAS[k];
+      const parsed = schema ? z.safeParse(schema, v) : { success: true as const, data: v ?? '' };
+      if (!parsed.success) throw new NotFoundError(`Bad path parameter ${k}`);
+      s.params[k] = parsed.data ?? '';
+    }
+    requireRole(s.principal, s.route.roles);
+  },
+});
+
+function isPage(event: HttpEvent & Parsed) {
+  return event.stegvis?.route.kind !== 'api';
+}
+
+export function errorPage(lang: Lang, status: number, message: string, path: string, principal?: Principal): HttpResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
+    body: page({
+      lang,
+      title: message,
+      path,
+      principal,
+      body: html`<h1>${message}</h1><p><a href="/">${t(lang, 'backToStart')}</a></p>`,
+    }).value,
+  };
+}
+
+/** 5. Errors: named domain errors become responses here and only here. */
+const errorHandler = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
+  onError: (request) => {
+    const err = request.error as Error;
+    const event = request.event;
+    const lang = event.stegvis?.lang ?? 'sv';
+    const status = err instanceof DomainError ? err.status : 500;
+    if (status >= 500) logger.error('request failed', { routeKey: event.routeKey, error: err.name, message: err.message });
+    else logger.info('request rejected', { routeKey: event.routeKey, status, error: err.name });
+    if (!isPage(event)) {
+      request.response = {
+        statusCode: status,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        body: JSON.stringify({
+          error: err.name,
+          message: status >= 500 ? 'Internal error' : err.message,
+          ...(err instanceof ValidationError ? { issues: err.issues } : {}),
+        }),
+      };
+      return;
+    }
+    if (status === 401) {
+      const returnTo = event.rawPath + (event.rawQueryString ? `?${event.rawQueryString}` : '');
+      request.response = {
+        statusCode: 302,
+        headers: { location: `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, 'cache-control': 'no-store' },
+      };
+      return;
+    }
+    const key = status === 403 ? 'forbidden' : status === 404 ? 'notFound' : status === 409 ? 'conflict' : 'serverError';
+    const message = err instanceof ValidationError ? err.issues.map((i) => (lang === 'sv' ? i.sv : i.en)).join(' ') : t(lang, key);
+    request.response = errorPage(lang, status, message, event.rawPath, event.stegvis?.principal);
+  },
+});
+
+/**
+ * One Lambda per handler module. The middleware order is fixed: normalizer → body parser →
+ * validation → logger → error handler (last, so its onError runs first).
+ */
+export function httpHandler(name: HttpHandlerName, impls: Record<string, RouteImpl>) {
+  for (const r of routes.filter((x) => x.handler === name))
+    if (!impls[routeKey(r)]) throw new Error(`Handler ${name} does not implement ${routeKey(r)}`);
+  return middy<HttpEvent & Parsed, HttpResult, Error, Context>()
+    .use(normalizer(name))
+    .use(bodyParser())
+    .use(validator())
+    .use(injectLambdaContext(logger))
+    .use(errorHandler())
+    .handler(async (event) => {
+      const s = event.stegvis as Omit<Req, 'event'>;
+      const impl = impls[routeKey(s.route)] as RouteImpl;
+      logger.appendKeys({ routeKey: event.routeKey });
+      const result = await impl({ ...s, event });
+      if (event.queryStringParameters?.lang && isLang(event.queryStringParameters.lang)) {
+        result.cookies = [...(result.cookies ?? []), `lang=${s.lang}; Path=/; Max-Age=31536000; SameSite=Lax`];
+      }
+      return result;
+    });
+}
+
+export function htmlResponse(body: { value: string }, status = 200, extra: Partial<HttpResult> = {}): HttpResult {
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+      'referrer-policy': 'same-origin',
+    },
+    body: body.value,
+    ...extra,
+  };
+}
+
+export function jsonResponse(data: unknown, status = 200): HttpResult {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(data),
+  };
+}
+
+/** Post/Redirect/Get. */
+export function redirect(location: string, cookies?: string[]): HttpResult {
+  return { statusCode: 303, headers: { location, 'cache-control': 'no-store' }, ...(cookies ? { cookies } : {}) };
+}

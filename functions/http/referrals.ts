@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { getDeps } from '#adapters/deps';
+import { logger } from '#adapters/logger';
+import { ValidationError } from '#core/errors';
+import { REFERRAL_FIELDS } from '#core/referral';
+import { listVisibleCases, submitReferral } from '#core/use-cases/referrals';
+import { referralFormPage, referralListPage } from '#web/referral-pages';
+import { htmlResponse, httpHandler, jsonResponse, type Req, redirect } from './kit.ts';
+
+const principalOf = (req: Req) => req.principal as NonNullable<Req['principal']>;
+
+export const handler = httpHandler('referrals', {
+  'GET /referrals': async (req) => {
+    const deps = getDeps();
+    const [cases, units] = await Promise.all([listVisibleCases(deps, principalOf(req)), deps.repo.listUnits()]);
+    return htmlResponse(referralListPage({ lang: req.lang, principal: principalOf(req), cases, units }));
+  },
+
+  'GET /referrals/new': async (req) => {
+    const units = await getDeps().repo.listUnits();
+    // A fresh submission id per form instance makes a double submit idempotent.
+    const values = { submissionId: randomUUID(), languageSupport: 'no' };
+    return htmlResponse(referralFormPage({ lang: req.lang, principal: principalOf(req), units, values, issues: [] }));
+  },
+
+  'POST /referrals': async (req) => {
+    const deps = getDeps();
+    try {
+      const { caseId, created } = await submitReferral(deps, principalOf(req), req.form);
+      logger.info('referral submitted', { caseId, created });
+      return redirect(`/cases/${caseId}?submitted=1`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      const units = await deps.repo.listUnits();
+      const values = Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, req.form[f] ?? '']));
+      if (!values.submissionId) values.submissionId = randomUUID();
+      return htmlResponse(
+        referralFormPage({ lang: req.lang, principal: principalOf(req), units, values, issues: err.issues }),
+        400,
+      );
+    }
+  },
+
+  'GET /api/referrals': async (req) => {
+    const cases = await listVisibleCases(getDeps(), principalOf(req));
+    return jsonResponse({
+      referrals: cases.map((c) => ({
+        caseId: c.caseId,
+        reference: c.reference,
+        unitId: c.unitId,
+        status: c.status,
+        phase: c.phase,
+        createdAt: c.createdAt,
+      })),
+    });
+  },
+});

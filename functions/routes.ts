@@ -1,0 +1,48 @@
+/**
+ * The one route table. Both hosts read it: the CDK app creates one HTTP API route per entry
+ * (integrated with the Lambda built from `functions/http/<handler>.ts`), and the local gateway
+ * dispatches to the same handler modules with API Gateway v2 events.
+ *
+ * Pure data: importing it must not load any handler code.
+ */
+export const ROLES = ['referrer', 'supervisor', 'coordinator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type HttpMethod = 'GET' | 'POST';
+
+export interface RouteDef {
+  method: HttpMethod;
+  /** API Gateway path syntax: `/cases/{caseId}`. */
+  path: string;
+  /** Module `functions/http/<handler>.ts`, exporting `handler`; one Lambda per module. */
+  handler: HttpHandlerName;
+  /** Who may call it; `public` needs no session. */
+  roles: readonly Role[] | 'public';
+  /** Pages redirect to sign-in without a session; the API answers 401. */
+  kind: 'page' | 'api';
+}
+
+export const HTTP_HANDLERS = ['auth', 'home', 'referrals', 'cases', 'admin'] as const;
+export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
+
+const staff = ['coordinator', 'admin'] as const;
+
+export const routes: readonly RouteDef[] = [
+  { method: 'GET', path: '/auth/login', handler: 'auth', roles: 'public', kind: 'page' },
+  { method: 'GET', path: '/auth/callback', handler: 'auth', roles: 'public', kind: 'page' },
+  { method: 'POST', path: '/auth/logout', handler: 'auth', roles: 'public', kind: 'page' },
+  { method: 'GET', path: '/', handler: 'home', roles: ['referrer', 'supervisor', 'coordinator', 'admin'], kind: 'page' },
+  { method: 'GET', path: '/referrals', handler: 'referrals', roles: ['referrer', ...staff], kind: 'page' },
+  { method: 'GET', path: '/referrals/new', handler: 'referrals', roles: ['referrer'], kind: 'page' },
+  { method: 'POST', path: '/referrals', handler: 'referrals', roles: ['referrer'], kind: 'page' },
+  { method: 'GET', path: '/api/referrals', handler: 'referrals', roles: ['referrer', ...staff], kind: 'api' },
+  { method: 'GET', path: '/cases/{caseId}', handler: 'cases', roles: ['referrer', ...staff], kind: 'page' },
+  { method: 'POST', path: '/cases/{caseId}/study-visit', handler: 'cases', roles: staff, kind: 'page' },
+  { method: 'POST', path: '/cases/{caseId}/study-visit/outcome', handler: 'cases', roles: staff, kind: 'page' },
+  { method: 'GET', path: '/api/cases/{caseId}', handler: 'cases', roles: ['referrer', ...staff], kind: 'api' },
+  { method: 'GET', path: '/admin/runs', handler: 'admin', roles: ['admin'], kind: 'page' },
+  { method: 'GET', path: '/admin/runs/{executionName}', handler: 'admin', roles: ['admin'], kind: 'page' },
+  { method: 'GET', path: '/api/admin/runs', handler: 'admin', roles: ['admin'], kind: 'api' },
+];
+
+export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;

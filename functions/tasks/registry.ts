@@ -1,0 +1,26 @@
+/**
+ * The Lambda functions state machines invoke. Pure data, read by the CDK app (one Lambda each,
+ * its ARN substituted into the ASL as `${<substitution>}`) and by the local host (substituted
+ * with the function name, invoked in-process).
+ */
+export const TASKS = [
+  { name: 'load-case', substitution: 'LoadCaseFunction' },
+  { name: 'await-step', substitution: 'AwaitStepFunction' },
+  { name: 'send-invitation', substitution: 'SendInvitationFunction' },
+  { name: 'send-reminder', substitution: 'SendReminderFunction' },
+  { name: 'close-case', substitution: 'CloseCaseFunction' },
+] as const;
+
+export type TaskName = (typeof TASKS)[number]['name'];
+
+/** State machines, each read from `workflows/<file>`; the name is the deployed state machine's. */
+export const WORKFLOWS = [{ name: 'placement', file: 'placement.asl.json' }] as const;
+
+/**
+ * Non-function substitutions of the ASL: how long a human step waits before a reminder.
+ * The same numbers on both hosts; the local host may accelerate time instead (STEGVIS_TIME_SCALE).
+ */
+export const WORKFLOW_SETTINGS = {
+  /** Coordinator has not proposed a study-visit time: remind after 2 working days. */
+  ProposalReminderSeconds: 2 * 24 * 3600,
+} as const;

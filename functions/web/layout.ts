@@ -1,0 +1,177 @@
+import type { Principal } from '#core/auth';
+import type { FieldIssue } from '#core/errors';
+import { html, type Raw, raw } from './html.ts';
+import { type Lang, type StringKey, t } from './i18n.ts';
+
+const CSS = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;background:#f6f6f4}
+a{color:#0b4f8a}
+a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #f2a900;outline-offset:2px}
+.skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:8px;z-index:2}
+header{background:#1d3b2a;color:#fff;padding:12px 24px;display:flex;flex-wrap:wrap;gap:16px;align-items:center;justify-content:space-between}
+header a{color:#fff}
+header nav ul{list-style:none;display:flex;gap:16px;margin:0;padding:0}
+.brand{font-weight:700;font-size:1.25rem;color:#fff;text-decoration:none}
+.who{display:flex;gap:12px;align-items:center;font-size:.9rem}
+main{max-width:960px;margin:0 auto;padding:24px}
+h1{font-size:1.75rem;margin-top:0}
+fieldset{border:1px solid #b5b5b0;border-radius:6px;margin:0 0 20px;padding:12px 16px;background:#fff}
+legend{font-weight:700;padding:0 4px}
+.field{margin:12px 0}
+label,.label{display:block;font-weight:600}
+.hint{color:#4a4a48;font-size:.9rem;margin:2px 0 4px}
+input[type=text],input[type=email],input[type=tel],input[type=date],input[type=time],select,textarea{width:100%;max-width:32rem;padding:8px;border:2px solid #5d5d5a;border-radius:4px;font:inherit;background:#fff}
+textarea{min-height:6rem}
+.radio{display:flex;gap:8px;align-items:center;margin:4px 0;font-weight:400}
+.radio input{width:1.2rem;height:1.2rem}
+.error-text{color:#a4000f;font-weight:600;margin:4px 0}
+.has-error input,.has-error select,.has-error textarea{border-color:#a4000f}
+.error-summary{border:3px solid #a4000f;background:#fff;padding:12px 16px;margin-bottom:20px}
+.error-summary h2{margin-top:0;font-size:1.2rem}
+.notice{border-left:6px solid #1d6b3a;background:#fff;padding:12px 16px;margin-bottom:20px}
+button,.button{background:#1d6b3a;color:#fff;border:0;border-radius:4px;padding:10px 18px;font:inherit;font-weight:600;cursor:pointer}
+button.link{background:none;color:#fff;text-decoration:underline;padding:0}
+table{border-collapse:collapse;width:100%;background:#fff}
+th,td{text-align:left;padding:8px;border-bottom:1px solid #d0d0cc;vertical-align:top}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;background:#fff;padding:12px 16px;border-radius:6px}
+dt{font-weight:600}dd{margin:0}
+.status{font-weight:600}
+`;
+
+export interface PageOpts {
+  lang: Lang;
+  title: string;
+  principal?: Principal;
+  /** Path of this page without query, for the language switch. */
+  path: string;
+  body: Raw;
+  status?: number;
+}
+
+function nav(lang: Lang, p: Principal | undefined): Raw {
+  if (!p) return html``;
+  const items: [string, StringKey][] = [];
+  if (p.groups.some((g) => g === 'referrer' || g === 'coordinator' || g === 'admin')) items.push(['/referrals', 'navReferrals']);
+  if (p.groups.includes('referrer')) items.push(['/referrals/new', 'navNewReferral']);
+  if (p.groups.includes('admin')) items.push(['/admin/runs', 'navRuns']);
+  return html`<nav aria-label="${t(lang, 'mainNav')}"><ul>${items.map(([href, key]) => html`<li><a href="${href}">${t(lang, key)}</a></li>`)}</ul></nav>`;
+}
+
+export function page(o: PageOpts): Raw {
+  const other: Lang = o.lang === 'sv' ? 'en' : 'sv';
+  return html`<!doctype html>
+<html lang="${o.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${o.title} – Stegvis</title>
+<style>${raw(CSS)}</style>
+</head>
+<body>
+<a class="skip" href="#main">${t(o.lang, 'skipToContent')}</a>
+<header>
+  <a class="brand" href="/">Stegvis</a>
+  ${nav(o.lang, o.principal)}
+  <div class="who">
+    <a href="${o.path}?lang=${other}" lang="${other}">${t(o.lang, 'otherLanguage')}</a>
+    ${
+      o.principal
+        ? html`<span>${t(o.lang, 'signedInAs')} ${o.principal.name}</span>
+    <form method="post" action="/auth/logout"><button class="link" type="submit">${t(o.lang, 'signOut')}</button></form>`
+        : ''
+    }
+  </div>
+</header>
+<main id="main" tabindex="-1">
+${o.body}
+</main>
+</body>
+</html>`;
+}
+
+export function errorSummary(lang: Lang, issues: readonly FieldIssue[]): Raw {
+  if (issues.length === 0) return html``;
+  return html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary">
+<h2>${t(lang, 'errorSummary')}</h2>
+<ul>${issues.map((i) => html`<li><a href="#${i.field}">${lang === 'sv' ? i.sv : i.en}</a></li>`)}</ul>
+</div>`;
+}
+
+export interface FieldOpts {
+  lang: Lang;
+  name: string;
+  label: string;
+  value?: string;
+  type?: 'text' | 'email' | 'tel' | 'date' | 'time';
+  hint?: string;
+  required?: boolean;
+  autocomplete?: string;
+  issues: readonly FieldIssue[];
+}
+
+const issueFor = (issues: readonly FieldIssue[], name: string) => issues.find((i) => i.field === name);
+
+function describedBy(name: string, hint: string | undefined, err: FieldIssue | undefined) {
+  const ids = [hint ? `${name}-hint` : '', err ? `${name}-error` : ''].filter(Boolean).join(' ');
+  return ids ? raw(` aria-describedby="${ids}"`) : raw('');
+}
+
+const errorText = (lang: Lang, name: string, err: FieldIssue | undefined) =>
+  err ? html`<p class="error-text" id="${name}-error">${lang === 'sv' ? err.sv : err.en}</p>` : '';
+
+export function textField(o: FieldOpts): Raw {
+  const err = issueFor(o.issues, o.name);
+  return html`<div class="field${err ? ' has-error' : ''}">
+<label for="${o.name}">${o.label}${o.required ? ' *' : ''}</label>
+${o.hint ? html`<p class="hint" id="${o.name}-hint">${o.hint}</p>` : ''}
+${errorText(o.lang, o.name, err)}
+<input type="${o.type ?? 'text'}" id="${o.name}" name="${o.name}" value="${o.value ?? ''}"${o.required ? raw(' required') : ''}${
+    o.autocomplete ? raw(` autocomplete="${o.autocomplete}"`) : ''
+  }${err ? raw(' aria-invalid="true"') : ''}${describedBy(o.name, o.hint, err)}>
+</div>`;
+}
+
+export function textArea(o: FieldOpts): Raw {
+  const err = issueFor(o.issues, o.name);
+  return html`<div class="field${err ? ' has-error' : ''}">
+<label for="${o.name}">${o.label}${o.required ? ' *' : ''}</label>
+${o.hint ? html`<p class="hint" id="${o.name}-hint">${o.hint}</p>` : ''}
+${errorText(o.lang, o.name, err)}
+<textarea id="${o.name}" name="${o.name}"${err ? raw(' aria-invalid="true"') : ''}${describedBy(o.name, o.hint, err)}>${o.value ?? ''}</textarea>
+</div>`;
+}
+
+export function selectField(o: FieldOpts & { options: { value: string; label: string }[]; placeholder: string }): Raw {
+  const err = issueFor(o.issues, o.name);
+  return html`<div class="field${err ? ' has-error' : ''}">
+<label for="${o.name}">${o.label}${o.required ? ' *' : ''}</label>
+${o.hint ? html`<p class="hint" id="${o.name}-hint">${o.hint}</p>` : ''}
+${errorText(o.lang, o.name, err)}
+<select id="${o.name}" name="${o.name}"${o.required ? raw(' required') : ''}${err ? raw(' aria-invalid="true"') : ''}${describedBy(o.name, o.hint, err)}>
+<option value="">${o.placeholder}</option>
+${o.options.map((op) => html`<option value="${op.value}"${op.value === o.value ? raw(' selected') : ''}>${op.label}</option>`)}
+</select>
+</div>`;
+}
+
+export function radioGroup(o: FieldOpts & { options: { value: string; label: string }[] }): Raw {
+  const err = issueFor(o.issues, o.name);
+  return html`<fieldset class="field${err ? ' has-error' : ''}" id="${o.name}"${err ? raw(` aria-describedby="${o.name}-error"`) : ''}>
+<legend>${o.label}${o.required ? ' *' : ''}</legend>
+${errorText(o.lang, o.name, err)}
+${o.options.map(
+  (op, i) => html`<label class="radio"><input type="radio" name="${o.name}" id="${o.name}-${i}" value="${op.value}"${
+    op.value === o.value ? raw(' checked') : ''
+  }${o.required ? raw(' required') : ''}> ${op.label}</label>`,
+)}
+</fieldset>`;
+}
+
+export function formatDateTime(lang: Lang, d: Date | string | number): string {
+  return new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+    timeZone: 'Europe/Stockholm',
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(d));
+}

@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import * as sesLocalModule from 'aws-ses-v2-local';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient, DynamoCaseRepository } from '#adapters/dynamo-repository';
+import { resetConfigCache } from '#adapters/config';
+import { resetDeps } from '#adapters/deps';
+import { scaledClock } from '#core/clock';
+import type { RouteDef } from '#functions/routes';
+import { TASKS, WORKFLOW_SETTINGS, WORKFLOWS } from '#functions/tasks/registry';
+import { createLocalIssuer } from './auth-issuer.ts';
+import { loadClockAnchor } from './clock-anchor.ts';
+import { startGateway } from './gateway.ts';
+import { invoke } from './lambda-runtime.ts';
+import { seedUnits } from './seed.ts';
+import { checkJava, checkPortFree, ensureTable, startDynamoDb } from './services.ts';
+import { startLocalStepFunctions } from './sfn/index.ts';
+
+export const REGION = 'eu-north-1';
+export const ACCOUNT = '000000000000';
+export const TABLE_NAME = 'stegvis';
+
+export interface HostOptions {
+  root: string;
+  dataDir: string;
+  host: string;
+  port: number;
+  dynamoPort: number;
+  sesPort: number;
+  sfnPort: number;
+  timeScale: number;
+  mailFrom: string;
+  log: (msg: string, data?: Record<string, unknown>) => void;
+}
+
+export function optionsFromEnv(env = process.env, root = process.cwd()): HostOptions {
+  const port = Number(env.PORT ?? 3000);
+  const num = (name: string, dflt: number) => {
+    const v = Number(env[name] ?? dflt);
+    if (!Number.isInteger(v) || v < 0 || v > 65535) throw new Error(`${name} must be a port number`);
+    return v;
+  };
+  return {
+    root,
+    dataDir: resolve(root, env.STEGVIS_DATA_DIR ?? '.stegvis'),
+    host: env.STEGVIS_HOST ?? '127.0.0.1',
+    port: num('PORT', port),
+    dynamoPort: num('STEGVIS_DYNAMODB_PORT', 8000),
+    sesPort: num('STEGVIS_SES_PORT', 8005),
+    sfnPort: num('STEGVIS_SFN_PORT', 8083),
+    timeScale: Number(env.STEGVIS_TIME_SCALE ?? 1) || 1,
+    mailFrom: env.MAIL_FROM ?? 'Stegvis <no-reply@stegvis.local>',
+    log: (msg, data) => process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), msg, ...data })}\n`),
+  };
+}
+
+const functionName = (task: string) => `stegvis-${task}`;
+
+/** Starts the whole platform on this machine: DynamoDB Local, Step Functions, SES, the gateway. */
+export async function startLocalHost(o: HostOptions) {
+  checkJava();
+  const display = o.host === '127.0.0.1' || o.host === '0.0.0.0' ? 'localhost' : o.host;
+  for (const [port, what, env] of [
+    [o.port, 'web gateway', 'PORT'],
+    [o.dynamoPort, 'DynamoDB Local', 'STEGVIS_DYNAMODB_PORT'],
+    [o.sesPort, 'local SES inbox', 'STEGVIS_SES_PORT'],
+    [o.sfnPort, 'local Step Functions', 'STEGVIS_SFN_PORT'],
+  ] as const)
+    await checkPortFree(port, o.host, what, env);
+
+  const baseUrl = `http://${display}:${o.port}`;
+  const urls = {
+    app: baseUrl,
+    inbox: `http://${display}:${o.sesPort}/`,
+    dynamodb: `http://127.0.0.1:${o.dynamoPort}`,
+    stepFunctions: `http://127.0.0.1:${o.sfnPort}`,
+    ses: `http://127.0.0.1:${o.sesPort}`,
+  };
+  const stateMachineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:stegvis-${name}`;
+  const anchor = loadClockAnchor(join(o.dataDir, 'clock.json'), o.timeScale);
+  const clock = scaledClock(anchor);
+  const issuer = createLocalIssuer({ baseUrl, keyFile: join(o.dataDir, 'auth', 'signing-key.pem') });
+
+  // The environment the handlers read, exactly as Lambda would give it (plus the endpoints).
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+    AWS_ENDPOINT_URL_SFN: urls.stepFunctions,
+    AWS_ENDPOINT_URL_SES: urls.ses,
+    AWS_ENDPOINT_URL_SESV2: urls.ses,
+    TABLE_NAME,
+    PLACEMENT_STATE_MACHINE_ARN: stateMachineArn('placement'),
+    MAIL_FROM: o.mailFrom,
+    PUBLIC_BASE_URL: baseUrl,
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_JWKS_URI: issuer.jwksUri,
+    AUTH_CLIENT_ID: issuer.clientId,
+    AUTH_DOMAIN: issuer.domain,
+    STEGVIS_TIME_SCALE: String(anchor.scale),
+    STEGVIS_TIME_ANCHOR: `${anchor.realAnchor}:${anchor.virtualAnchor}`,
+    POWERTOOLS_SERVICE_NAME: 'stegvis',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  resetConfigCache();
+  resetDeps();
+
+  const stops: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await Promise.resolve(s()).catch(() => undefined);
+  };
+  try {
+    const dynamo = await startDynamoDb({ port: o.dynamoPort, dataDir: join(o.dataDir, 'dynamodb') });
+    stops.push(
+      () =>
+        new Promise<void>((r) => {
+          if (dynamo.child.exitCode !== null) return r();
+          dynamo.child.once('exit', () => r());
+          dynamo.child.kill('SIGTERM');
+        }),
+    );
+    if (await ensureTable(dynamo.client, TABLE_NAME)) {
+      const n = await seedUnits(new DynamoCaseRepository(createDocumentClient(dynamo.client), TABLE_NAME));
+      o.log('created table and seeded units', { table: TABLE_NAME, units: n });
+    }
+
+    // aws-ses-v2-local is CommonJS with a default export; unwrap it under either interop.
+    const m = sesLocalModule as unknown as { default: typeof sesLocalModule.default | { default: typeof sesLocalModule.default } };
+    const startSesLocal = typeof m.default === 'function' ? m.default : m.default.default;
+    const ses = await startSesLocal({ host: o.host, port: o.sesPort });
+    stops.push(() => new Promise<void>((r) => ses.close(() => r())));
+
+    const substitutions: Record<string, string> = Object.fromEntries(
+      Object.entries(WORKFLOW_SETTINGS).map(([k, v]) => [k, String(v)]),
+    );
+    for (const t of TASKS) substitutions[t.substitution] = functionName(t.name);
+    const stateMachines = WORKFLOWS.map((w) => {
+      const text = readFileSync(join(o.root, 'workflows', w.file), 'utf8').replace(/\$\{(\w+)\}/g, (m, k: string) => {
+        const v = substitutions[k];
+        if (v === undefined) throw new Error(`Unknown substitution ${m} in ${w.file}`);
+        return v;
+      });
+      return { name: `stegvis-${w.name}`, definition: JSON.parse(text) as object };
+    });
+    const byFunctionName = new Map(TASKS.map((t) => [functionName(t.name), `functions/tasks/${t.name}.ts`]));
+    const sfn = await startLocalStepFunctions({
+      host: '127.0.0.1',
+      port: o.sfnPort,
+      stateDir: join(o.dataDir, 'stepfunctions'),
+      region: REGION,
+      accountId: ACCOUNT,
+      stateMachines,
+      clock: { now: clock.now, scale: anchor.scale },
+      invokeFunction: async (name, payload) => {
+        const module = byFunctionName.get(name);
+        if (!module) {
+          const err = new Error(`Function not found: ${name}`);
+          err.name = 'Lambda.ResourceNotFoundException';
+          throw err;
+        }
+        return invoke(o.root, module, name, payload);
+      },
+      log: (msg, data) => o.log(`stepfunctions: ${msg}`, data),
+    });
+    stops.push(() => sfn.close());
+
+    const sfnClient = new SFNClient({ region: REGION, endpoint: urls.stepFunctions, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const health = async () => {
+      const probe = async (f: () => Promise<unknown>) => {
+        try {
+          await f();
+          return 'up';
+        } catch {
+          return 'down';
+        }
+      };
+      const services = {
+        dynamodb: { url: urls.dynamodb, state: await probe(() => dynamo.client.send(new ListTablesCommand({ Limit: 1 }))) },
+        stepFunctions: { url: urls.stepFunctions, state: await probe(() => sfnClient.send(new ListStateMachinesCommand({}))) },
+        ses: {
+          url: urls.ses,
+          inbox: urls.inbox,
+          state: await probe(async () => {
+            const r = await fetch(`${urls.ses}/store?since=${Math.floor(Date.now() / 1000)}`, { signal: AbortSignal.timeout(2000) });
+            if (!r.ok) throw new Error(String(r.status));
+          }),
+        },
+        gateway: { url: baseUrl, state: 'up' },
+      };
+      const ok = Object.values(services).every((s) => s.state === 'up');
+      return { status: ok ? 'ok' : 'degraded', timeScale: anchor.scale, services };
+    };
+
+    const extra = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+      if (url.pathname === '/health' && req.method === 'GET') {
+        const h = await health();
+        res.writeHead(h.status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(h));
+        return true;
+      }
+      return issuer.handle(req, res, url);
+    };
+    const gateway: Server = await startGateway({
+      port: o.port,
+      host: o.host,
+      invokeHttp: (handler: RouteDef['handler'], event) => invoke(o.root, `functions/http/${handler}.ts`, `stegvis-http-${handler}`, event),
+      invokeAuthorizer: (event) =>
+        invoke(o.root, 'functions/http/authorizer.ts', 'stegvis-authorizer', event) as Promise<{
+          isAuthorized: boolean;
+          context?: Record<string, unknown>;
+        }>,
+      extra,
+      log: o.log,
+    });
+    stops.push(
+      () =>
+        new Promise<void>((r) => {
+          gateway.close(() => r());
+          gateway.closeAllConnections();
+        }),
+    );
+    await sfn.ready;
+    return { urls, stop, clock, anchor };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
