@@ -4,7 +4,10 @@ import { defineConfig } from 'vitest/config';
 // whole suite fits CI's two cores; integration and e2e boot the real local host.
 export default defineConfig({
   test: {
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.test-results/vitest.json' }]] : ['default'],
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: '.test-results/vitest.json' }]]
+      : ['default'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000 } },

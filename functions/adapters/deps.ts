@@ -31,7 +31,9 @@ export function getDeps(): Deps {
   if (cached) return cached;
   const config = loadConfig();
   const clock = clockFromConfig(config);
-  const repo = new DynamoCaseRepository(createDocumentClient(), config.TABLE_NAME, () => Math.floor(clock.now() / 1000));
+  const repo = new DynamoCaseRepository(createDocumentClient(), config.TABLE_NAME, () =>
+    Math.floor(clock.now() / 1000),
+  );
   const sfn = new SFNClient({
     maxAttempts: 3,
     requestHandler: new NodeHttpHandler({ requestTimeout: 10_000, connectionTimeout: 2_000 }),

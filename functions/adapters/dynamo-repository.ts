@@ -107,7 +107,9 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async getCase(caseId: string) {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: caseKey(caseId), ConsistentRead: true }));
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: caseKey(caseId), ConsistentRead: true }),
+    );
     return out.Item ? fromItem<CaseRecord>(out.Item) : undefined;
   }
 
@@ -116,7 +118,9 @@ export class DynamoCaseRepository implements CaseRepository {
     for (let i = 0; i < caseIds.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = caseIds.slice(i, i + 100).map(caseKey);
       while (keys && keys.length > 0) {
-        const out: BatchGetCommandOutput = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys } } }),
+        );
         for (const item of out.Responses?.[this.table] ?? []) result.push(fromItem<CaseRecord>(item));
         keys = out.UnprocessedKeys?.[this.table]?.Keys;
       }
@@ -179,7 +183,14 @@ export class DynamoCaseRepository implements CaseRepository {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: `UNIT#${unit.unitId}`, sk: 'UNIT', entity: 'unit', gsi1pk: 'UNITS', gsi1sk: unit.name, ...unit },
+        Item: {
+          pk: `UNIT#${unit.unitId}`,
+          sk: 'UNIT',
+          entity: 'unit',
+          gsi1pk: 'UNITS',
+          gsi1sk: unit.name,
+          ...unit,
+        },
       }),
     );
   }

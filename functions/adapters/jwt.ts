@@ -52,7 +52,11 @@ export function createIdTokenVerifier(opts: {
     if (nowSeconds() - fetchedAt < 30 && fetchedAt > 0) throw new InvalidTokenError('Unknown key');
     const jwks = await fetchJwks(opts.jwksUri);
     fetchedAt = nowSeconds();
-    keys = new Map(jwks.keys.filter((k) => k.kid).map((k) => [k.kid as string, createPublicKey({ key: k, format: 'jwk' })]));
+    keys = new Map(
+      jwks.keys
+        .filter((k) => k.kid)
+        .map((k) => [k.kid as string, createPublicKey({ key: k, format: 'jwk' })]),
+    );
     const key = keys.get(kid);
     if (!key) throw new InvalidTokenError('Unknown key');
     return key;
@@ -72,10 +76,12 @@ export function createIdTokenVerifier(opts: {
     }
     if (header.alg !== 'RS256' || !header.kid) throw new InvalidTokenError('Unsupported algorithm');
     const key = await keyFor(header.kid);
-    if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key, b64url(s))) throw new InvalidTokenError('Bad signature');
+    if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key, b64url(s)))
+      throw new InvalidTokenError('Bad signature');
     if (claims.iss !== opts.issuer) throw new InvalidTokenError('Wrong issuer');
     if (claims.aud !== opts.audience) throw new InvalidTokenError('Wrong audience');
-    if (claims.token_use !== undefined && claims.token_use !== 'id') throw new InvalidTokenError('Not an ID token');
+    if (claims.token_use !== undefined && claims.token_use !== 'id')
+      throw new InvalidTokenError('Not an ID token');
     if (typeof claims.exp !== 'number' || claims.exp < nowSeconds()) throw new InvalidTokenError('Expired');
     return claims;
   };

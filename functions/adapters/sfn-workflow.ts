@@ -4,7 +4,7 @@ import {
   type HistoryEvent,
   ListExecutionsCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { RunEvent, RunStatus, WorkflowPort } from '#core/ports';
@@ -42,7 +42,11 @@ export class SfnWorkflow implements WorkflowPort {
   async startExecution(name: string, input: { caseId: string }) {
     try {
       await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name,
+          input: JSON.stringify(input),
+        }),
       );
     } catch (err) {
       // Same name with the same input is idempotent on AWS; a finished execution of the same
@@ -53,7 +57,9 @@ export class SfnWorkflow implements WorkflowPort {
 
   async sendTaskSuccess(token: string, output: Record<string, string>) {
     try {
-      await this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+      await this.client.send(
+        new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }),
+      );
       return 'ok' as const;
     } catch (err) {
       if (STALE_TOKEN_ERRORS.has((err as Error).name)) return 'stale' as const;
@@ -114,7 +120,12 @@ export class SfnWorkflow implements WorkflowPort {
         }),
       );
       for (const e of out.events ?? [])
-        events.push({ id: e.id ?? 0, timestamp: e.timestamp ?? new Date(0), type: e.type ?? 'Unknown', ...detailsOf(e) });
+        events.push({
+          id: e.id ?? 0,
+          timestamp: e.timestamp ?? new Date(0),
+          type: e.type ?? 'Unknown',
+          ...detailsOf(e),
+        });
       nextToken = out.nextToken;
     } while (nextToken && events.length < opts.limit);
     return events;

@@ -13,7 +13,10 @@ export interface Principal {
   organisationName: string;
 }
 
-export function requireRole(p: Principal | undefined, roles: readonly RoleName[] | 'public'): Principal | undefined {
+export function requireRole(
+  p: Principal | undefined,
+  roles: readonly RoleName[] | 'public',
+): Principal | undefined {
   if (roles === 'public') return p;
   if (!p) throw new UnauthenticatedError('Sign-in required');
   if (!p.groups.some((g) => roles.includes(g))) throw new ForbiddenError('Role not allowed');

@@ -22,7 +22,11 @@ export function scaledClock(anchor: ScaledClockAnchor, realNow: () => number = D
 }
 
 /** Real milliseconds until a virtual deadline. */
-export function realDelayMs(anchor: ScaledClockAnchor, virtualDeadline: number, realNow: () => number = Date.now) {
+export function realDelayMs(
+  anchor: ScaledClockAnchor,
+  virtualDeadline: number,
+  realNow: () => number = Date.now,
+) {
   const virtualNow = anchor.virtualAnchor + (realNow() - anchor.realAnchor) * anchor.scale;
   return Math.max(0, (virtualDeadline - virtualNow) / anchor.scale);
 }

@@ -14,7 +14,9 @@ const fmt = (iso: string, locale: 'sv-SE' | 'en-GB') =>
   }).format(new Date(iso));
 
 const timeOnly = (iso: string) =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', timeStyle: 'short' }).format(new Date(iso));
+  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
 
 export function studyVisitInvitation(
   c: CaseRecord,

@@ -70,32 +70,78 @@ export function validateReferral(
   const v = (k: ReferralField) => (form[k] ?? '').trim();
 
   const participantName = v('participantName').replace(/\s+/g, ' ');
-  if (!participantName) issues.push(msg('participantName', 'required', 'Ange deltagarens namn.', "Enter the participant's name."));
+  if (!participantName)
+    issues.push(
+      msg('participantName', 'required', 'Ange deltagarens namn.', "Enter the participant's name."),
+    );
   else if (participantName.length < 2 || participantName.length > 200)
-    issues.push(msg('participantName', 'length', 'Namnet ska vara 2–200 tecken.', 'The name must be 2–200 characters.'));
+    issues.push(
+      msg('participantName', 'length', 'Namnet ska vara 2–200 tecken.', 'The name must be 2–200 characters.'),
+    );
 
   const id = parseIdentityNumber(v('identityNumber'), ctx.today);
   if (!id.ok) issues.push(msg('identityNumber', id.code, id.sv, id.en));
 
   const email = v('email').toLowerCase();
-  if (!email) issues.push(msg('email', 'required', 'Ange deltagarens e-postadress.', "Enter the participant's e-mail address."));
+  if (!email)
+    issues.push(
+      msg('email', 'required', 'Ange deltagarens e-postadress.', "Enter the participant's e-mail address."),
+    );
   else if (!EMAIL.test(email) || email.length > 254)
-    issues.push(msg('email', 'format', 'E-postadressen ser inte giltig ut, t.ex. namn@exempel.se.', 'The e-mail address does not look valid, e.g. name@example.com.'));
+    issues.push(
+      msg(
+        'email',
+        'format',
+        'E-postadressen ser inte giltig ut, t.ex. namn@exempel.se.',
+        'The e-mail address does not look valid, e.g. name@example.com.',
+      ),
+    );
 
   const phone = v('phone');
-  if (!phone) issues.push(msg('phone', 'required', 'Ange deltagarens telefonnummer.', "Enter the participant's phone number."));
+  if (!phone)
+    issues.push(
+      msg('phone', 'required', 'Ange deltagarens telefonnummer.', "Enter the participant's phone number."),
+    );
   else if (!PHONE.test(phone) || phone.replace(/\D/g, '').length < 6)
-    issues.push(msg('phone', 'format', 'Telefonnumret får bara innehålla siffror, mellanslag, bindestreck och +.', 'The phone number may only contain digits, spaces, hyphens and +.'));
+    issues.push(
+      msg(
+        'phone',
+        'format',
+        'Telefonnumret får bara innehålla siffror, mellanslag, bindestreck och +.',
+        'The phone number may only contain digits, spaces, hyphens and +.',
+      ),
+    );
 
   const gender = v('gender');
   if (!(GENDERS as readonly string[]).includes(gender))
-    issues.push(msg('gender', 'required', 'Välj kön för statistiken (eller "vill inte uppge").', 'Choose a gender for the statistics (or "do not want to say").'));
+    issues.push(
+      msg(
+        'gender',
+        'required',
+        'Välj kön för statistiken (eller "vill inte uppge").',
+        'Choose a gender for the statistics (or "do not want to say").',
+      ),
+    );
 
   const placementAgreementRef = v('placementAgreementRef');
   if (!placementAgreementRef)
-    issues.push(msg('placementAgreementRef', 'required', 'Ange referens till praktiköverenskommelsen.', 'Enter the placement agreement reference.'));
+    issues.push(
+      msg(
+        'placementAgreementRef',
+        'required',
+        'Ange referens till praktiköverenskommelsen.',
+        'Enter the placement agreement reference.',
+      ),
+    );
   else if (placementAgreementRef.length > 100)
-    issues.push(msg('placementAgreementRef', 'length', 'Referensen får vara högst 100 tecken.', 'The reference may be at most 100 characters.'));
+    issues.push(
+      msg(
+        'placementAgreementRef',
+        'length',
+        'Referensen får vara högst 100 tecken.',
+        'The reference may be at most 100 characters.',
+      ),
+    );
 
   const unitId = v('unitId');
   if (!ctx.unitIds.includes(unitId))
@@ -107,27 +153,88 @@ export function validateReferral(
 
   const languageSupport = v('languageSupport') === 'yes';
   if (!['yes', 'no'].includes(v('languageSupport')))
-    issues.push(msg('languageSupport', 'required', 'Ange om deltagaren behöver språkstöd.', 'State whether the participant needs language support.'));
+    issues.push(
+      msg(
+        'languageSupport',
+        'required',
+        'Ange om deltagaren behöver språkstöd.',
+        'State whether the participant needs language support.',
+      ),
+    );
   const language = v('language');
   if (languageSupport && !language)
-    issues.push(msg('language', 'required', 'Ange vilket språk stödet ska ges på.', 'Enter the language the support should be given in.'));
-  else if (language.length > 100) issues.push(msg('language', 'length', 'Högst 100 tecken.', 'At most 100 characters.'));
+    issues.push(
+      msg(
+        'language',
+        'required',
+        'Ange vilket språk stödet ska ges på.',
+        'Enter the language the support should be given in.',
+      ),
+    );
+  else if (language.length > 100)
+    issues.push(msg('language', 'length', 'Högst 100 tecken.', 'At most 100 characters.'));
 
   const start = parseIsoDate(v('plannedStart'));
   const end = parseIsoDate(v('plannedEnd'));
-  const today = new Date(Date.UTC(ctx.today.getUTCFullYear(), ctx.today.getUTCMonth(), ctx.today.getUTCDate()));
-  if (!start) issues.push(msg('plannedStart', 'date', 'Ange ett giltigt startdatum (ÅÅÅÅ-MM-DD).', 'Enter a valid start date (YYYY-MM-DD).'));
+  const today = new Date(
+    Date.UTC(ctx.today.getUTCFullYear(), ctx.today.getUTCMonth(), ctx.today.getUTCDate()),
+  );
+  if (!start)
+    issues.push(
+      msg(
+        'plannedStart',
+        'date',
+        'Ange ett giltigt startdatum (ÅÅÅÅ-MM-DD).',
+        'Enter a valid start date (YYYY-MM-DD).',
+      ),
+    );
   else if (start < addMonths(today, -1))
-    issues.push(msg('plannedStart', 'past', 'Startdatumet får inte ligga mer än en månad bakåt i tiden.', 'The start date may not be more than one month in the past.'));
-  if (!end) issues.push(msg('plannedEnd', 'date', 'Ange ett giltigt slutdatum (ÅÅÅÅ-MM-DD).', 'Enter a valid end date (YYYY-MM-DD).'));
+    issues.push(
+      msg(
+        'plannedStart',
+        'past',
+        'Startdatumet får inte ligga mer än en månad bakåt i tiden.',
+        'The start date may not be more than one month in the past.',
+      ),
+    );
+  if (!end)
+    issues.push(
+      msg(
+        'plannedEnd',
+        'date',
+        'Ange ett giltigt slutdatum (ÅÅÅÅ-MM-DD).',
+        'Enter a valid end date (YYYY-MM-DD).',
+      ),
+    );
   else if (start && end <= start)
-    issues.push(msg('plannedEnd', 'order', 'Slutdatumet måste vara efter startdatumet.', 'The end date must be after the start date.'));
+    issues.push(
+      msg(
+        'plannedEnd',
+        'order',
+        'Slutdatumet måste vara efter startdatumet.',
+        'The end date must be after the start date.',
+      ),
+    );
   else if (start && end > addMonths(start, 24))
-    issues.push(msg('plannedEnd', 'tooLong', 'En arbetsträning kan pågå högst 24 månader.', 'A work training can last at most 24 months.'));
+    issues.push(
+      msg(
+        'plannedEnd',
+        'tooLong',
+        'En arbetsträning kan pågå högst 24 månader.',
+        'A work training can last at most 24 months.',
+      ),
+    );
 
   const submissionId = v('submissionId');
   if (!SUBMISSION_ID.test(submissionId))
-    issues.push(msg('submissionId', 'format', 'Formuläret har gått ut. Ladda om sidan och försök igen.', 'The form has expired. Reload the page and try again.'));
+    issues.push(
+      msg(
+        'submissionId',
+        'format',
+        'Formuläret har gått ut. Ladda om sidan och försök igen.',
+        'The form has expired. Reload the page and try again.',
+      ),
+    );
 
   if (issues.length > 0 || !id.ok) return { ok: false, issues };
   return {
@@ -194,16 +301,36 @@ export function validateStudyVisit(
   const startTime = (form.startTime ?? '').trim();
   const endTime = (form.endTime ?? '').trim();
   const location = (form.location ?? '').trim();
-  if (!parseIsoDate(date)) issues.push(msg('date', 'date', 'Ange ett giltigt datum (ÅÅÅÅ-MM-DD).', 'Enter a valid date (YYYY-MM-DD).'));
-  if (!HHMM.test(startTime)) issues.push(msg('startTime', 'time', 'Ange starttid som TT:MM.', 'Enter the start time as HH:MM.'));
-  if (!HHMM.test(endTime)) issues.push(msg('endTime', 'time', 'Ange sluttid som TT:MM.', 'Enter the end time as HH:MM.'));
-  if (!location) issues.push(msg('location', 'required', 'Ange plats för studiebesöket.', 'Enter the place of the study visit.'));
-  else if (location.length > 300) issues.push(msg('location', 'length', 'Högst 300 tecken.', 'At most 300 characters.'));
+  if (!parseIsoDate(date))
+    issues.push(
+      msg('date', 'date', 'Ange ett giltigt datum (ÅÅÅÅ-MM-DD).', 'Enter a valid date (YYYY-MM-DD).'),
+    );
+  if (!HHMM.test(startTime))
+    issues.push(msg('startTime', 'time', 'Ange starttid som TT:MM.', 'Enter the start time as HH:MM.'));
+  if (!HHMM.test(endTime))
+    issues.push(msg('endTime', 'time', 'Ange sluttid som TT:MM.', 'Enter the end time as HH:MM.'));
+  if (!location)
+    issues.push(
+      msg('location', 'required', 'Ange plats för studiebesöket.', 'Enter the place of the study visit.'),
+    );
+  else if (location.length > 300)
+    issues.push(msg('location', 'length', 'Högst 300 tecken.', 'At most 300 characters.'));
   if (issues.length > 0) return { ok: false, issues };
   const start = stockholmToInstant(date, startTime);
   const end = stockholmToInstant(date, endTime);
-  if (end <= start) issues.push(msg('endTime', 'order', 'Sluttiden måste vara efter starttiden.', 'The end time must be after the start time.'));
-  if (start.getTime() < ctx.now) issues.push(msg('date', 'past', 'Studiebesöket måste ligga i framtiden.', 'The study visit must be in the future.'));
+  if (end <= start)
+    issues.push(
+      msg(
+        'endTime',
+        'order',
+        'Sluttiden måste vara efter starttiden.',
+        'The end time must be after the start time.',
+      ),
+    );
+  if (start.getTime() < ctx.now)
+    issues.push(
+      msg('date', 'past', 'Studiebesöket måste ligga i framtiden.', 'The study visit must be in the future.'),
+    );
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, value: { start, end, location } };
 }

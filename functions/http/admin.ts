@@ -5,7 +5,8 @@ import { runDetailPage, runsPage } from '#web/admin-pages';
 import { htmlResponse, httpHandler, jsonResponse, type Req } from './kit.ts';
 
 const STATUSES = new Set(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
-const statusOf = (req: Req) => (STATUSES.has(req.query.status ?? '') ? (req.query.status as RunStatus) : undefined);
+const statusOf = (req: Req) =>
+  STATUSES.has(req.query.status ?? '') ? (req.query.status as RunStatus) : undefined;
 const principalOf = (req: Req) => req.principal as NonNullable<Req['principal']>;
 
 export const handler = httpHandler('admin', {
@@ -21,7 +22,10 @@ export const handler = httpHandler('admin', {
   },
 
   'GET /api/admin/runs': async (req) => {
-    const { runs, nextToken } = await listRuns(getDeps(), { status: statusOf(req), nextToken: req.query.next || undefined });
+    const { runs, nextToken } = await listRuns(getDeps(), {
+      status: statusOf(req),
+      nextToken: req.query.next || undefined,
+    });
     return jsonResponse({ runs, nextToken: nextToken ?? null });
   },
 });

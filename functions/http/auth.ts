@@ -71,7 +71,11 @@ export const handler = httpHandler('auth', {
     if (!res.ok) throw new UnauthenticatedError('Code exchange failed');
     const tokens = (await res.json()) as { id_token?: string; expires_in?: number };
     if (!tokens.id_token) throw new UnauthenticatedError('No ID token');
-    verify ??= createIdTokenVerifier({ issuer: c.AUTH_ISSUER, audience: c.AUTH_CLIENT_ID, jwksUri: c.AUTH_JWKS_URI });
+    verify ??= createIdTokenVerifier({
+      issuer: c.AUTH_ISSUER,
+      audience: c.AUTH_CLIENT_ID,
+      jwksUri: c.AUTH_JWKS_URI,
+    });
     await verify(tokens.id_token);
     return redirect(safeReturnTo(flow.returnTo), [
       `${SESSION_COOKIE}=${tokens.id_token}${cookieAttrs(tokens.expires_in ?? 3600)}`,
@@ -82,7 +86,10 @@ export const handler = httpHandler('auth', {
   'POST /auth/logout': async () => {
     const c = loadConfig();
     const url = new URL(`${c.AUTH_DOMAIN}/logout`);
-    url.search = new URLSearchParams({ client_id: c.AUTH_CLIENT_ID, logout_uri: `${c.PUBLIC_BASE_URL}/` }).toString();
+    url.search = new URLSearchParams({
+      client_id: c.AUTH_CLIENT_ID,
+      logout_uri: `${c.PUBLIC_BASE_URL}/`,
+    }).toString();
     return redirect(url.toString(), [`${SESSION_COOKIE}=${cookieAttrs(0)}`]);
   },
 });

@@ -1,4 +1,7 @@
-import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
 import { loadConfig } from '#adapters/config';
 import { createIdTokenVerifier } from '#adapters/jwt';
 import { logger } from '#adapters/logger';
@@ -19,8 +22,14 @@ export async function handler(
   event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers' | 'cookies'>,
 ): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthContext>> {
   const config = loadConfig();
-  verify ??= createIdTokenVerifier({ issuer: config.AUTH_ISSUER, audience: config.AUTH_CLIENT_ID, jwksUri: config.AUTH_JWKS_URI });
-  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  verify ??= createIdTokenVerifier({
+    issuer: config.AUTH_ISSUER,
+    audience: config.AUTH_CLIENT_ID,
+    jwksUri: config.AUTH_JWKS_URI,
+  });
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+  );
   const bearer = headers.authorization?.match(/^Bearer (.+)$/)?.[1];
   const token = bearer ?? parseCookies(event.cookies ?? headers.cookie)[SESSION_COOKIE];
   if (!token) return { isAuthorized: true, context: { authenticated: false } };

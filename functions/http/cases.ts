@@ -42,10 +42,14 @@ export const handler = httpHandler('cases', {
     }),
 
   'POST /cases/{caseId}/study-visit': (req) =>
-    caseAction(req, 'studyVisit', () => proposeStudyVisit(getDeps(), principalOf(req), req.params.caseId ?? '', req.form)),
+    caseAction(req, 'studyVisit', () =>
+      proposeStudyVisit(getDeps(), principalOf(req), req.params.caseId ?? '', req.form),
+    ),
 
   'POST /cases/{caseId}/study-visit/outcome': (req) =>
-    caseAction(req, 'outcome', () => recordStudyVisitOutcome(getDeps(), principalOf(req), req.params.caseId ?? '', req.form)),
+    caseAction(req, 'outcome', () =>
+      recordStudyVisitOutcome(getDeps(), principalOf(req), req.params.caseId ?? '', req.form),
+    ),
 
   'GET /api/cases/{caseId}': async (req) => {
     const c = await getVisibleCase(getDeps(), principalOf(req), req.params.caseId ?? '');

@@ -1,6 +1,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2WithLambdaAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 import * as z from 'zod/mini';
 import { logger } from '#adapters/logger';
 import { type Principal, type RoleName, requireRole } from '#core/auth';
@@ -63,7 +67,8 @@ export function parseCookies(header: string | string[] | undefined): Record<stri
 }
 
 function principalOf(ctx: AuthContext | undefined): Principal | undefined {
-  if (!ctx || !(ctx.authenticated === true || String(ctx.authenticated) === 'true') || !ctx.sub) return undefined;
+  if (!ctx || !(ctx.authenticated === true || String(ctx.authenticated) === 'true') || !ctx.sub)
+    return undefined;
   return {
     sub: ctx.sub,
     email: ctx.email ?? '',
@@ -78,7 +83,8 @@ function principalOf(ctx: AuthContext | undefined): Principal | undefined {
 const normalizer = (name: HttpHandlerName): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
   before: ({ event }) => {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+    for (const [k, v] of Object.entries(event.headers ?? {}))
+      if (v !== undefined) headers[k.toLowerCase()] = v;
     event.headers = headers;
     const route = routes.find((r) => r.handler === name && routeKey(r) === event.routeKey);
     if (!route) throw new DomainError(`No route ${event.routeKey} in handler ${name}`);
@@ -105,14 +111,19 @@ const bodyParser = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
     const s = event.stegvis;
     if (!s || !event.body) return;
     const body = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    if (body.length > 64 * 1024) throw new ValidationError([{ field: 'body', code: 'tooLarge', sv: 'För stort formulär.', en: 'Form too large.' }]);
+    if (body.length > 64 * 1024)
+      throw new ValidationError([
+        { field: 'body', code: 'tooLarge', sv: 'För stort formulär.', en: 'Form too large.' },
+      ]);
     const type = event.headers['content-type'] ?? '';
     if (type.startsWith('application/json')) {
       try {
         const json = JSON.parse(body) as Record<string, unknown>;
         for (const [k, v] of Object.entries(json)) if (typeof v === 'string') s.form[k] = v;
       } catch {
-        throw new ValidationError([{ field: 'body', code: 'json', sv: 'Ogiltig JSON.', en: 'Invalid JSON.' }]);
+        throw new ValidationError([
+          { field: 'body', code: 'json', sv: 'Ogiltig JSON.', en: 'Invalid JSON.' },
+        ]);
       }
     } else {
       for (const [k, v] of new URLSearchParams(body)) s.form[k] = v;
@@ -139,7 +150,13 @@ function isPage(event: HttpEvent & Parsed) {
   return event.stegvis?.route.kind !== 'api';
 }
 
-export function errorPage(lang: Lang, status: number, message: string, path: string, principal?: Principal): HttpResult {
+export function errorPage(
+  lang: Lang,
+  status: number,
+  message: string,
+  path: string,
+  principal?: Principal,
+): HttpResult {
   return {
     statusCode: status,
     headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
@@ -160,7 +177,8 @@ const errorHandler = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
     const event = request.event;
     const lang = event.stegvis?.lang ?? 'sv';
     const status = err instanceof DomainError ? err.status : 500;
-    if (status >= 500) logger.error('request failed', { routeKey: event.routeKey, error: err.name, message: err.message });
+    if (status >= 500)
+      logger.error('request failed', { routeKey: event.routeKey, error: err.name, message: err.message });
     else logger.info('request rejected', { routeKey: event.routeKey, status, error: err.name });
     if (!isPage(event)) {
       request.response = {
@@ -178,12 +196,25 @@ const errorHandler = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
       const returnTo = event.rawPath + (event.rawQueryString ? `?${event.rawQueryString}` : '');
       request.response = {
         statusCode: 302,
-        headers: { location: `/auth/login?returnTo=${encodeURIComponent(returnTo)}`, 'cache-control': 'no-store' },
+        headers: {
+          location: `/auth/login?returnTo=${encodeURIComponent(returnTo)}`,
+          'cache-control': 'no-store',
+        },
       };
       return;
     }
-    const key = status === 403 ? 'forbidden' : status === 404 ? 'notFound' : status === 409 ? 'conflict' : 'serverError';
-    const message = err instanceof ValidationError ? err.issues.map((i) => (lang === 'sv' ? i.sv : i.en)).join(' ') : t(lang, key);
+    const key =
+      status === 403
+        ? 'forbidden'
+        : status === 404
+          ? 'notFound'
+          : status === 409
+            ? 'conflict'
+            : 'serverError';
+    const message =
+      err instanceof ValidationError
+        ? err.issues.map((i) => (lang === 'sv' ? i.sv : i.en)).join(' ')
+        : t(lang, key);
     request.response = errorPage(lang, status, message, event.rawPath, event.stegvis?.principal);
   },
 });
@@ -207,13 +238,20 @@ export function httpHandler(name: HttpHandlerName, impls: Record<string, RouteIm
       logger.appendKeys({ routeKey: event.routeKey });
       const result = await impl({ ...s, event });
       if (event.queryStringParameters?.lang && isLang(event.queryStringParameters.lang)) {
-        result.cookies = [...(result.cookies ?? []), `lang=${s.lang}; Path=/; Max-Age=31536000; SameSite=Lax`];
+        result.cookies = [
+          ...(result.cookies ?? []),
+          `lang=${s.lang}; Path=/; Max-Age=31536000; SameSite=Lax`,
+        ];
       }
       return result;
     });
 }
 
-export function htmlResponse(body: { value: string }, status = 200, extra: Partial<HttpResult> = {}): HttpResult {
+export function htmlResponse(
+  body: { value: string },
+  status = 200,
+  extra: Partial<HttpResult> = {},
+): HttpResult {
   return {
     statusCode: status,
     headers: {
@@ -238,5 +276,9 @@ export function jsonResponse(data: unknown, status = 200): HttpResult {
 
 /** Post/Redirect/Get. */
 export function redirect(location: string, cookies?: string[]): HttpResult {
-  return { statusCode: 303, headers: { location, 'cache-control': 'no-store' }, ...(cookies ? { cookies } : {}) };
+  return {
+    statusCode: 303,
+    headers: { location, 'cache-control': 'no-store' },
+    ...(cookies ? { cookies } : {}),
+  };
 }

@@ -12,7 +12,10 @@ const principalOf = (req: Req) => req.principal as NonNullable<Req['principal']>
 export const handler = httpHandler('referrals', {
   'GET /referrals': async (req) => {
     const deps = getDeps();
-    const [cases, units] = await Promise.all([listVisibleCases(deps, principalOf(req)), deps.repo.listUnits()]);
+    const [cases, units] = await Promise.all([
+      listVisibleCases(deps, principalOf(req)),
+      deps.repo.listUnits(),
+    ]);
     return htmlResponse(referralListPage({ lang: req.lang, principal: principalOf(req), cases, units }));
   },
 
@@ -20,7 +23,9 @@ export const handler = httpHandler('referrals', {
     const units = await getDeps().repo.listUnits();
     // A fresh submission id per form instance makes a double submit idempotent.
     const values = { submissionId: randomUUID(), languageSupport: 'no' };
-    return htmlResponse(referralFormPage({ lang: req.lang, principal: principalOf(req), units, values, issues: [] }));
+    return htmlResponse(
+      referralFormPage({ lang: req.lang, principal: principalOf(req), units, values, issues: [] }),
+    );
   },
 
   'POST /referrals': async (req) => {

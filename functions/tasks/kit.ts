@@ -14,14 +14,23 @@ export const StepPayload = z.object({ caseId: CasePayload.shape.caseId, step: z.
  * A task Lambda: validates the payload, logs with the Lambda context, and lets named errors
  * through unchanged so the ASL's Retry/Catch can match them by name.
  */
-export function taskHandler<S extends z.ZodMiniType, R>(name: string, schema: S, fn: (input: z.infer<S>) => Promise<R>) {
+export function taskHandler<S extends z.ZodMiniType, R>(
+  name: string,
+  schema: S,
+  fn: (input: z.infer<S>) => Promise<R>,
+) {
   return middy<unknown, R, Error, Context>()
     .use(injectLambdaContext(logger))
     .handler(async (event) => {
       const parsed = z.safeParse(schema, event);
       if (!parsed.success)
         throw new ValidationError(
-          parsed.error.issues.map((i) => ({ field: i.path.join('.'), code: i.code, sv: i.message, en: i.message })),
+          parsed.error.issues.map((i) => ({
+            field: i.path.join('.'),
+            code: i.code,
+            sv: i.message,
+            en: i.message,
+          })),
         );
       const out = await fn(parsed.data);
       logger.info('task done', { task: name, caseId: (parsed.data as { caseId?: string }).caseId });

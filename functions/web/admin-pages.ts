@@ -7,7 +7,13 @@ import { formatDateTime, page } from './layout.ts';
 
 const STATUSES: RunStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 
-export function runsPage(o: { lang: Lang; principal: Principal; runs: RunRow[]; status?: string; nextToken?: string }) {
+export function runsPage(o: {
+  lang: Lang;
+  principal: Principal;
+  runs: RunRow[];
+  status?: string;
+  nextToken?: string;
+}) {
   const { lang } = o;
   const body = html`<h1>${t(lang, 'runsTitle')}</h1>
 <form method="get" action="/admin/runs">
@@ -23,9 +29,10 @@ ${
     : html`<table>
 <thead><tr><th scope="col">${t(lang, 'reference')}</th><th scope="col">${t(lang, 'status')}</th><th scope="col">${t(lang, 'currentStep')}</th><th scope="col">${t(lang, 'started')}</th></tr></thead>
 <tbody>${o.runs.map(
-        (r) => html`<tr><td><a href="/admin/runs/${r.name}">${r.caseReference ?? r.name}</a></td><td class="status">${r.status}</td><td>${
-          r.currentStep ?? '–'
-        }</td><td>${formatDateTime(lang, r.startDate)}</td></tr>`,
+        (r) =>
+          html`<tr><td><a href="/admin/runs/${r.name}">${r.caseReference ?? r.name}</a></td><td class="status">${r.status}</td><td>${
+            r.currentStep ?? '–'
+          }</td><td>${formatDateTime(lang, r.startDate)}</td></tr>`,
       )}</tbody></table>`
 }
 ${
@@ -60,7 +67,14 @@ ${run.caseId ? html`<dt>${t(lang, 'reference')}</dt><dd><a href="/cases/${run.ca
 <table>
 <thead><tr><th scope="col">#</th><th scope="col">${t(lang, 'time')}</th><th scope="col">${t(lang, 'event')}</th><th scope="col">${t(lang, 'state')}</th><th scope="col">${t(lang, 'errorDetail')}</th></tr></thead>
 <tbody>${o.events.map(
-    (e) => html`<tr><td>${e.id}</td><td>${formatDateTime(lang, e.timestamp)}</td><td>${e.type}</td><td>${e.name ?? ''}</td><td>${e.error ?? ''}</td></tr>`,
+    (e) =>
+      html`<tr><td>${e.id}</td><td>${formatDateTime(lang, e.timestamp)}</td><td>${e.type}</td><td>${e.name ?? ''}</td><td>${e.error ?? ''}</td></tr>`,
   )}</tbody></table>`;
-  return page({ lang, title: `${t(lang, 'run')} ${run.caseReference ?? run.name}`, principal: o.principal, path: `/admin/runs/${run.name}`, body });
+  return page({
+    lang,
+    title: `${t(lang, 'run')} ${run.caseReference ?? run.name}`,
+    principal: o.principal,
+    path: `/admin/runs/${run.name}`,
+    body,
+  });
 }

@@ -26,7 +26,12 @@ function studyVisitSection(o: CasePageOpts) {
   const sv = c.studyVisit;
   if (!sv) {
     if (!staff || c.phase !== 'studyVisitScheduling') return html``;
-    const f = (name: string) => ({ lang, name, value: v[name], issues: o.form === 'studyVisit' ? issues : [] });
+    const f = (name: string) => ({
+      lang,
+      name,
+      value: v[name],
+      issues: o.form === 'studyVisit' ? issues : [],
+    });
     return html`<section aria-labelledby="sv-h"><h2 id="sv-h">${t(lang, 'proposeStudyVisit')}</h2>
 ${o.form === 'studyVisit' ? errorSummary(lang, issues) : ''}
 <form method="post" action="/cases/${c.caseId}/study-visit" novalidate>
@@ -91,9 +96,19 @@ ${c.closure ? html`<dt>${t(lang, 'closedReason')}</dt><dd>${c.closure.reason}</d
 <dt>${t(lang, 'identityNumber')}</dt><dd>${maskIdentityNumber(c.participant.identityNumber)}</dd>
 <dt>${t(lang, 'email')}</dt><dd>${c.participant.email}</dd>
 <dt>${t(lang, 'phone')}</dt><dd>${c.participant.phone}</dd>
-${staff || c.organisationId === o.principal.organisationId ? html`<dt>${t(lang, 'adaptationNeeds')}</dt><dd>${c.needs.adaptation || '–'}</dd>
-<dt>${t(lang, 'language')}</dt><dd>${c.needs.languageSupport ? c.needs.language : t(lang, 'no')}</dd>` : ''}
+${
+  staff || c.organisationId === o.principal.organisationId
+    ? html`<dt>${t(lang, 'adaptationNeeds')}</dt><dd>${c.needs.adaptation || '–'}</dd>
+<dt>${t(lang, 'language')}</dt><dd>${c.needs.languageSupport ? c.needs.language : t(lang, 'no')}</dd>`
+    : ''
+}
 </dl></section>
 ${studyVisitSection(o)}`;
-  return page({ lang, title: `${t(lang, 'caseTitle')} ${c.reference}`, principal: o.principal, path: `/cases/${c.caseId}`, body });
+  return page({
+    lang,
+    title: `${t(lang, 'caseTitle')} ${c.reference}`,
+    principal: o.principal,
+    path: `/cases/${c.caseId}`,
+    body,
+  });
 }

@@ -52,7 +52,8 @@ export interface PageOpts {
 function nav(lang: Lang, p: Principal | undefined): Raw {
   if (!p) return html``;
   const items: [string, StringKey][] = [];
-  if (p.groups.some((g) => g === 'referrer' || g === 'coordinator' || g === 'admin')) items.push(['/referrals', 'navReferrals']);
+  if (p.groups.some((g) => g === 'referrer' || g === 'coordinator' || g === 'admin'))
+    items.push(['/referrals', 'navReferrals']);
   if (p.groups.includes('referrer')) items.push(['/referrals/new', 'navNewReferral']);
   if (p.groups.includes('admin')) items.push(['/admin/runs', 'navRuns']);
   return html`<nav aria-label="${t(lang, 'mainNav')}"><ul>${items.map(([href, key]) => html`<li><a href="${href}">${t(lang, key)}</a></li>`)}</ul></nav>`;
@@ -142,7 +143,9 @@ ${errorText(o.lang, o.name, err)}
 </div>`;
 }
 
-export function selectField(o: FieldOpts & { options: { value: string; label: string }[]; placeholder: string }): Raw {
+export function selectField(
+  o: FieldOpts & { options: { value: string; label: string }[]; placeholder: string },
+): Raw {
   const err = issueFor(o.issues, o.name);
   return html`<div class="field${err ? ' has-error' : ''}">
 <label for="${o.name}">${o.label}${o.required ? ' *' : ''}</label>
@@ -161,9 +164,10 @@ export function radioGroup(o: FieldOpts & { options: { value: string; label: str
 <legend>${o.label}${o.required ? ' *' : ''}</legend>
 ${errorText(o.lang, o.name, err)}
 ${o.options.map(
-  (op, i) => html`<label class="radio"><input type="radio" name="${o.name}" id="${o.name}-${i}" value="${op.value}"${
-    op.value === o.value ? raw(' checked') : ''
-  }${o.required ? raw(' required') : ''}> ${op.label}</label>`,
+  (op, i) =>
+    html`<label class="radio"><input type="radio" name="${o.name}" id="${o.name}-${i}" value="${op.value}"${
+      op.value === o.value ? raw(' checked') : ''
+    }${o.required ? raw(' required') : ''}> ${op.label}</label>`,
 )}
 </fieldset>`;
 }

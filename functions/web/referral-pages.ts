@@ -4,7 +4,15 @@ import type { FieldIssue } from '#core/errors';
 import type { Unit } from '#core/units';
 import { html } from './html.ts';
 import { type Lang, t, tDynamic } from './i18n.ts';
-import { errorSummary, formatDateTime, page, radioGroup, selectField, textArea, textField } from './layout.ts';
+import {
+  errorSummary,
+  formatDateTime,
+  page,
+  radioGroup,
+  selectField,
+  textArea,
+  textField,
+} from './layout.ts';
 
 export function referralFormPage(o: {
   lang: Lang;
@@ -64,10 +72,21 @@ ${textField({ ...f('plannedEnd'), type: 'date', label: t(lang, 'plannedEnd'), hi
 </fieldset>
 <button type="submit">${t(lang, 'submitReferral')}</button>
 </form>`;
-  return page({ lang, title: t(lang, 'newReferralTitle'), principal: o.principal, path: '/referrals/new', body });
+  return page({
+    lang,
+    title: t(lang, 'newReferralTitle'),
+    principal: o.principal,
+    path: '/referrals/new',
+    body,
+  });
 }
 
-export function referralListPage(o: { lang: Lang; principal: Principal; cases: CaseRecord[]; units: Unit[] }) {
+export function referralListPage(o: {
+  lang: Lang;
+  principal: Principal;
+  cases: CaseRecord[];
+  units: Unit[];
+}) {
   const { lang } = o;
   const unitName = (id: string) => o.units.find((u) => u.unitId === id)?.name ?? id;
   const body = html`<h1>${t(lang, 'referralsTitle')}</h1>
@@ -77,10 +96,11 @@ ${
     : html`<table><caption class="skip">${t(lang, 'referralsTitle')}</caption>
 <thead><tr><th scope="col">${t(lang, 'reference')}</th><th scope="col">${t(lang, 'unit')}</th><th scope="col">${t(lang, 'phase')}</th><th scope="col">${t(lang, 'created')}</th></tr></thead>
 <tbody>${o.cases.map(
-        (c) => html`<tr><td><a href="/cases/${c.caseId}">${c.reference}</a></td><td>${unitName(c.unitId)}</td><td>${tDynamic(
-          lang,
-          `phase_${c.phase}`,
-        )}</td><td>${formatDateTime(lang, c.createdAt)}</td></tr>`,
+        (c) =>
+          html`<tr><td><a href="/cases/${c.caseId}">${c.reference}</a></td><td>${unitName(c.unitId)}</td><td>${tDynamic(
+            lang,
+            `phase_${c.phase}`,
+          )}</td><td>${formatDateTime(lang, c.createdAt)}</td></tr>`,
       )}</tbody></table>`
 }`;
   return page({ lang, title: t(lang, 'referralsTitle'), principal: o.principal, path: '/referrals', body });

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  sign,
+} from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
@@ -77,7 +85,13 @@ export function createLocalIssuer(opts: { baseUrl: string; keyFile: string; now?
     return `${header}.${payload}.${b64url(signature)}`;
   }
 
-  function send(res: ServerResponse, status: number, body: string, type = 'text/html; charset=utf-8', extra = {}) {
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: string,
+    type = 'text/html; charset=utf-8',
+    extra = {},
+  ) {
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...extra });
     res.end(body);
   }
@@ -115,7 +129,12 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
     if (!url.pathname.startsWith('/local-auth/')) return false;
     const path = url.pathname.slice('/local-auth'.length);
     if (req.method === 'GET' && path === '/.well-known/jwks.json') {
-      send(res, 200, JSON.stringify({ keys: [{ ...jwk, kid, alg: 'RS256', use: 'sig' }] }), 'application/json');
+      send(
+        res,
+        200,
+        JSON.stringify({ keys: [{ ...jwk, kid, alg: 'RS256', use: 'sig' }] }),
+        'application/json',
+      );
     } else if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
       send(
         res,
@@ -140,7 +159,12 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
       else {
         const code = b64url(randomBytes(24));
         const redirectUri = form.get('redirect_uri') ?? '';
-        codes.set(code, { user, challenge: form.get('code_challenge') ?? '', redirectUri, expires: now() + 120_000 });
+        codes.set(code, {
+          user,
+          challenge: form.get('code_challenge') ?? '',
+          redirectUri,
+          expires: now() + 120_000,
+        });
         const target = new URL(redirectUri);
         target.searchParams.set('code', code);
         target.searchParams.set('state', form.get('state') ?? '');
@@ -165,17 +189,30 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
         send(
           res,
           200,
-          JSON.stringify({ id_token: idToken(code.user, LOCAL_CLIENT_ID), token_type: 'Bearer', expires_in: 3600 }),
+          JSON.stringify({
+            id_token: idToken(code.user, LOCAL_CLIENT_ID),
+            token_type: 'Bearer',
+            expires_in: 3600,
+          }),
           'application/json',
         );
     } else if (req.method === 'GET' && path === '/logout') {
       const target = url.searchParams.get('logout_uri') ?? `${opts.baseUrl}/`;
-      send(res, 302, '', 'text/plain', { location: target.startsWith(opts.baseUrl) ? target : `${opts.baseUrl}/` });
+      send(res, 302, '', 'text/plain', {
+        location: target.startsWith(opts.baseUrl) ? target : `${opts.baseUrl}/`,
+      });
     } else {
       send(res, 404, 'Not found', 'text/plain');
     }
     return true;
   }
 
-  return { issuer, jwksUri: `${issuer}/.well-known/jwks.json`, domain: issuer, clientId: LOCAL_CLIENT_ID, handle, idToken };
+  return {
+    issuer,
+    jwksUri: `${issuer}/.well-known/jwks.json`,
+    domain: issuer,
+    clientId: LOCAL_CLIENT_ID,
+    handle,
+    idToken,
+  };
 }

@@ -60,7 +60,13 @@ async function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<Buff
   return Buffer.concat(chunks);
 }
 
-export function toEvent(req: IncomingMessage, url: URL, body: Buffer, route: RouteDef, pathParameters: Record<string, string>) {
+export function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  route: RouteDef,
+  pathParameters: Record<string, string>,
+) {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) {
     if (v === undefined || k === 'cookie') continue;
@@ -101,13 +107,20 @@ export function toEvent(req: IncomingMessage, url: URL, body: Buffer, route: Rou
       time: new Date(now).toUTCString(),
       timeEpoch: now,
     },
-    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !isText } : {}),
+    ...(body.length
+      ? { body: isText ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !isText }
+      : {}),
     isBase64Encoded: body.length > 0 && !isText,
   };
 }
 
 function writeResult(res: ServerResponse, result: unknown) {
-  if (typeof result === 'string' || result === undefined || result === null || !('statusCode' in (result as object))) {
+  if (
+    typeof result === 'string' ||
+    result === undefined ||
+    result === null ||
+    !('statusCode' in (result as object))
+  ) {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(typeof result === 'string' ? result : JSON.stringify(result ?? null));
     return;
@@ -132,7 +145,10 @@ export function startGateway(o: GatewayOptions): Promise<Server> {
         res.end(JSON.stringify({ message: 'Not Found' }));
         return;
       }
-      const event = toEvent(req, url, await readBody(req), match.route, match.pathParameters) as Record<string, unknown> & {
+      const event = toEvent(req, url, await readBody(req), match.route, match.pathParameters) as Record<
+        string,
+        unknown
+      > & {
         requestContext: Record<string, unknown>;
       };
       if (match.route.roles !== 'public') {
@@ -145,7 +161,12 @@ export function startGateway(o: GatewayOptions): Promise<Server> {
         event.requestContext.authorizer = { lambda: auth.context ?? {} };
       }
       writeResult(res, await o.invokeHttp(match.route.handler, event));
-      o.log('request', { method: req.method, route: routeKey(match.route), status: res.statusCode, ms: Date.now() - started });
+      o.log('request', {
+        method: req.method,
+        route: routeKey(match.route),
+        status: res.statusCode,
+        ms: Date.now() - started,
+      });
     } catch (err) {
       o.log('gateway error', { error: (err as Error).name, message: (err as Error).message });
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import * as sesLocalModule from 'aws-ses-v2-local';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, DynamoCaseRepository } from '#adapters/dynamo-repository';
 import { resetConfigCache } from '#adapters/config';
 import { resetDeps } from '#adapters/deps';
+import { createDocumentClient, DynamoCaseRepository } from '#adapters/dynamo-repository';
 import { scaledClock } from '#core/clock';
 import type { RouteDef } from '#functions/routes';
 import { TASKS, WORKFLOW_SETTINGS, WORKFLOWS } from '#functions/tasks/registry';
@@ -52,7 +52,8 @@ export function optionsFromEnv(env = process.env, root = process.cwd()): HostOpt
     sfnPort: num('STEGVIS_SFN_PORT', 8083),
     timeScale: Number(env.STEGVIS_TIME_SCALE ?? 1) || 1,
     mailFrom: env.MAIL_FROM ?? 'Stegvis <no-reply@stegvis.local>',
-    log: (msg, data) => process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), msg, ...data })}\n`),
+    log: (msg, data) =>
+      process.stdout.write(`${JSON.stringify({ t: new Date().toISOString(), msg, ...data })}\n`),
   };
 }
 
@@ -78,7 +79,8 @@ export async function startLocalHost(o: HostOptions) {
     stepFunctions: `http://127.0.0.1:${o.sfnPort}`,
     ses: `http://127.0.0.1:${o.sesPort}`,
   };
-  const stateMachineArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:stegvis-${name}`;
+  const stateMachineArn = (name: string) =>
+    `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:stegvis-${name}`;
   const anchor = loadClockAnchor(join(o.dataDir, 'clock.json'), o.timeScale);
   const clock = scaledClock(anchor);
   const issuer = createLocalIssuer({ baseUrl, keyFile: join(o.dataDir, 'auth', 'signing-key.pem') });
@@ -129,7 +131,9 @@ export async function startLocalHost(o: HostOptions) {
     }
 
     // aws-ses-v2-local is CommonJS with a default export; unwrap it under either interop.
-    const m = sesLocalModule as unknown as { default: typeof sesLocalModule.default | { default: typeof sesLocalModule.default } };
+    const m = sesLocalModule as unknown as {
+      default: typeof sesLocalModule.default | { default: typeof sesLocalModule.default };
+    };
     const startSesLocal = typeof m.default === 'function' ? m.default : m.default.default;
     const ses = await startSesLocal({ host: o.host, port: o.sesPort });
     stops.push(() => new Promise<void>((r) => ses.close(() => r())));
@@ -139,11 +143,14 @@ export async function startLocalHost(o: HostOptions) {
     );
     for (const t of TASKS) substitutions[t.substitution] = functionName(t.name);
     const stateMachines = WORKFLOWS.map((w) => {
-      const text = readFileSync(join(o.root, 'workflows', w.file), 'utf8').replace(/\$\{(\w+)\}/g, (m, k: string) => {
-        const v = substitutions[k];
-        if (v === undefined) throw new Error(`Unknown substitution ${m} in ${w.file}`);
-        return v;
-      });
+      const text = readFileSync(join(o.root, 'workflows', w.file), 'utf8').replace(
+        /\$\{(\w+)\}/g,
+        (m, k: string) => {
+          const v = substitutions[k];
+          if (v === undefined) throw new Error(`Unknown substitution ${m} in ${w.file}`);
+          return v;
+        },
+      );
       return { name: `stegvis-${w.name}`, definition: JSON.parse(text) as object };
     });
     const byFunctionName = new Map(TASKS.map((t) => [functionName(t.name), `functions/tasks/${t.name}.ts`]));
@@ -168,7 +175,11 @@ export async function startLocalHost(o: HostOptions) {
     });
     stops.push(() => sfn.close());
 
-    const sfnClient = new SFNClient({ region: REGION, endpoint: urls.stepFunctions, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const sfnClient = new SFNClient({
+      region: REGION,
+      endpoint: urls.stepFunctions,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
     const health = async () => {
       const probe = async (f: () => Promise<unknown>) => {
         try {
@@ -179,13 +190,21 @@ export async function startLocalHost(o: HostOptions) {
         }
       };
       const services = {
-        dynamodb: { url: urls.dynamodb, state: await probe(() => dynamo.client.send(new ListTablesCommand({ Limit: 1 }))) },
-        stepFunctions: { url: urls.stepFunctions, state: await probe(() => sfnClient.send(new ListStateMachinesCommand({}))) },
+        dynamodb: {
+          url: urls.dynamodb,
+          state: await probe(() => dynamo.client.send(new ListTablesCommand({ Limit: 1 }))),
+        },
+        stepFunctions: {
+          url: urls.stepFunctions,
+          state: await probe(() => sfnClient.send(new ListStateMachinesCommand({}))),
+        },
         ses: {
           url: urls.ses,
           inbox: urls.inbox,
           state: await probe(async () => {
-            const r = await fetch(`${urls.ses}/store?since=${Math.floor(Date.now() / 1000)}`, { signal: AbortSignal.timeout(2000) });
+            const r = await fetch(`${urls.ses}/store?since=${Math.floor(Date.now() / 1000)}`, {
+              signal: AbortSignal.timeout(2000),
+            });
             if (!r.ok) throw new Error(String(r.status));
           }),
         },
@@ -198,7 +217,10 @@ export async function startLocalHost(o: HostOptions) {
     const extra = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
       if (url.pathname === '/health' && req.method === 'GET') {
         const h = await health();
-        res.writeHead(h.status === 'ok' ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        res.writeHead(h.status === 'ok' ? 200 : 503, {
+          'content-type': 'application/json',
+          'cache-control': 'no-store',
+        });
         res.end(JSON.stringify(h));
         return true;
       }
@@ -207,7 +229,8 @@ export async function startLocalHost(o: HostOptions) {
     const gateway: Server = await startGateway({
       port: o.port,
       host: o.host,
-      invokeHttp: (handler: RouteDef['handler'], event) => invoke(o.root, `functions/http/${handler}.ts`, `stegvis-http-${handler}`, event),
+      invokeHttp: (handler: RouteDef['handler'], event) =>
+        invoke(o.root, `functions/http/${handler}.ts`, `stegvis-http-${handler}`, event),
       invokeAuthorizer: (event) =>
         invoke(o.root, 'functions/http/authorizer.ts', 'stegvis-authorizer', event) as Promise<{
           isAuthorized: boolean;

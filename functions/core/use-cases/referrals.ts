@@ -69,7 +69,11 @@ export async function listVisibleCases(deps: Pick<Deps, 'repo'>, p: Principal): 
 }
 
 /** A case the principal may see; others' cases answer 404 so their existence is not revealed. */
-export async function getVisibleCase(deps: Pick<Deps, 'repo'>, p: Principal, caseId: string): Promise<CaseRecord> {
+export async function getVisibleCase(
+  deps: Pick<Deps, 'repo'>,
+  p: Principal,
+  caseId: string,
+): Promise<CaseRecord> {
   const c = await deps.repo.getCase(caseId);
   if (!c || !canSeeCase(p, c)) throw new NotFoundError('Case not found');
   return c;

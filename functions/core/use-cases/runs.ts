@@ -20,7 +20,11 @@ export async function listRuns(
   deps: Pick<Deps, 'workflow' | 'repo'>,
   opts: { status?: RunStatus; nextToken?: string; limit?: number },
 ): Promise<{ runs: RunRow[]; nextToken?: string }> {
-  const page = await deps.workflow.listExecutions({ status: opts.status, nextToken: opts.nextToken, limit: opts.limit ?? 50 });
+  const page = await deps.workflow.listExecutions({
+    status: opts.status,
+    nextToken: opts.nextToken,
+    limit: opts.limit ?? 50,
+  });
   const ids = page.runs.map((r) => parseExecutionName(r.name)?.caseId).filter((x): x is string => !!x);
   const cases = new Map((await deps.repo.getCases([...new Set(ids)])).map((c) => [c.caseId, c]));
   const runs = await Promise.all(

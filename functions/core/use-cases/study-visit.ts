@@ -10,12 +10,21 @@ import { updateCase } from './update-case.ts';
  * token (task timed out into a reminder, or the local host restarted) is fine: the workflow
  * re-reads the record at LoadCase and continues from what was recorded.
  */
-async function releaseStep(deps: Deps, waiting: { step: StepName; token: string } | undefined, step: StepName) {
+async function releaseStep(
+  deps: Deps,
+  waiting: { step: StepName; token: string } | undefined,
+  step: StepName,
+) {
   if (waiting?.step !== step) return;
   await deps.workflow.sendTaskSuccess(waiting.token, { step });
 }
 
-export async function proposeStudyVisit(deps: Deps, coordinator: Principal, caseId: string, form: StudyVisitForm) {
+export async function proposeStudyVisit(
+  deps: Deps,
+  coordinator: Principal,
+  caseId: string,
+  form: StudyVisitForm,
+) {
   const now = deps.clock.now();
   const v = validateStudyVisit(form, { now });
   if (!v.ok) throw new ValidationError(v.issues);
@@ -61,7 +70,12 @@ export async function recordStudyVisitOutcome(
       en: 'Enter the reason the participant does not want to start.',
     });
   if (reason.length > 2000)
-    issues.push({ field: 'declineReason', code: 'length', sv: 'Högst 2000 tecken.', en: 'At most 2000 characters.' });
+    issues.push({
+      field: 'declineReason',
+      code: 'length',
+      sv: 'Högst 2000 tecken.',
+      en: 'At most 2000 characters.',
+    });
   if (issues.length) throw new ValidationError(issues);
 
   const { before, after } = await updateCase(deps.repo, caseId, now, (c) => {

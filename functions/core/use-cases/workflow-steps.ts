@@ -19,7 +19,10 @@ import { updateCase } from './update-case.ts';
  */
 
 /** LoadCase: where the workflow (re)enters, and how long the waiting step may wait. */
-export async function loadCase(deps: Deps, caseId: string): Promise<{ phase: Phase; reminderInSeconds: number }> {
+export async function loadCase(
+  deps: Deps,
+  caseId: string,
+): Promise<{ phase: Phase; reminderInSeconds: number }> {
   const now = deps.clock.now();
   const c = await deps.repo.getCase(caseId);
   if (!c) throw new NotFoundError(`Case ${caseId} not found`);
@@ -79,7 +82,8 @@ export async function sendReminder(deps: Deps, caseId: string, step: StepName) {
   if (derivePhase(c) !== STEP_PHASE[step]) return { sent: false };
   const due = c.reminders[step]?.dueAt ?? 0;
   if (due > now) return { sent: false }; // already reminded for this period (retried invocation)
-  const to = step === 'studyVisitProposal' ? await unitCoordinators(deps, c) : [c.studyVisit?.organizer.email ?? ''];
+  const to =
+    step === 'studyVisitProposal' ? await unitCoordinators(deps, c) : [c.studyVisit?.organizer.email ?? ''];
   const recipients = to.filter(Boolean);
   if (recipients.length) await deps.mail.send(stepReminder(c, step, recipients, deps.baseUrl));
   await updateCase(deps.repo, caseId, now, (x) => {

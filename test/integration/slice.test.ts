@@ -1,0 +1,261 @@
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import ICAL from 'ical.js';
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil, startTestHost, type TestHost } from '#test/support/host';
+import { inbox, Session, type StoredMail, USERS } from '#test/support/session';
+
+/**
+ * The first slice, driven over HTTP against the real local host (`npm start`): referral →
+ * workflow → study-visit invitation in the local inbox → restart while the step waits →
+ * outcome recorded after the restart → case closed.
+ */
+let host: TestHost;
+
+const referral = (submissionId: string) => ({
+  submissionId,
+  participantName: 'Sara Hemlig',
+  identityNumber: '19811218-9876',
+  email: 'sara.deltagare@example.se',
+  phone: '070-123 45 67',
+  gender: 'woman',
+  placementAgreementRef: 'PÖ-2026-17',
+  unitId: 'remake',
+  adaptationNeeds: 'Utmattningssyndrom: behöver korta pass',
+  languageSupport: 'yes',
+  language: 'arabiska',
+  plannedStart: futureDate(10),
+  plannedEnd: futureDate(200),
+});
+
+function futureDate(days: number) {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const sfn = () =>
+  new SFNClient({
+    region: 'eu-north-1',
+    endpoint: host.sfnUrl,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+const executionArn = (caseId: string) =>
+  `arn:aws:states:eu-north-1:000000000000:execution:stegvis-placement:case-${caseId}-1`;
+
+async function caseJson(s: Session, caseId: string) {
+  const r = await s.get(`/api/cases/${caseId}`);
+  expect(r.status).toBe(200);
+  return (await r.json()) as { phase: string; status: string; waitingFor: string | null; reference: string };
+}
+
+beforeAll(async () => {
+  host = await startTestHost();
+});
+
+afterAll(async () => {
+  await host?.stop();
+});
+
+describe('the local host', () => {
+  it('reports every local service in /health', async () => {
+    const r = await fetch(`${host.baseUrl}/health`);
+    expect(r.status).toBe(200);
+    const h = (await r.json()) as { status: string; services: Record<string, { state: string }> };
+    expect(h.status).toBe('ok');
+    expect(Object.keys(h.services).sort()).toEqual(['dynamodb', 'gateway', 'ses', 'stepFunctions']);
+    for (const s of Object.values(h.services)) expect(s.state).toBe('up');
+  });
+
+  it('redirects pages to sign-in and answers the API with 401 without a session', async () => {
+    const page = await fetch(`${host.baseUrl}/referrals/new`, { redirect: 'manual' });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toBe('/auth/login?returnTo=%2Freferrals%2Fnew');
+    const api = await fetch(`${host.baseUrl}/api/referrals`);
+    expect(api.status).toBe(401);
+  });
+
+  it('answers 403 for a signed-in user with the wrong role', async () => {
+    const supervisor = await new Session(host.baseUrl).signIn(USERS.supervisor);
+    expect((await supervisor.get('/referrals/new')).status).toBe(403);
+    expect((await supervisor.get('/api/admin/runs')).status).toBe(403);
+    const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
+    expect((await referrer.get('/admin/runs')).status).toBe(403);
+  });
+
+  it('rejects a forged session cookie', async () => {
+    const r = await fetch(`${host.baseUrl}/api/referrals`, {
+      headers: { cookie: 'stegvis_session=eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiJ4In0.c2ln' },
+    });
+    expect(r.status).toBe(401);
+  });
+});
+
+describe('referral → study visit → restart → outcome', () => {
+  let caseId = '';
+  const referrer = () => new Session(host.baseUrl).signIn(USERS.referrer);
+
+  it('keeps what was typed and answers field by field on bad input', async () => {
+    const s = await referrer();
+    const r = await s.post('/referrals', {
+      ...referral('0f8fad5b-d9cb-469f-a165-bad000000001'),
+      identityNumber: '811218-9875',
+    });
+    expect(r.status).toBe(400);
+    const html = await r.text();
+    expect(html).toContain('id="identityNumber-error"');
+    expect(html).toContain('Kontrollsiffran stämmer inte');
+    expect(html).toContain('value="Sara Hemlig"');
+    expect(html).toContain('value="811218-9875"');
+    const list = (await (await s.get('/api/referrals')).json()) as { referrals: unknown[] };
+    expect(list.referrals).toHaveLength(0);
+  });
+
+  it('stores one case and starts one execution for a submission sent twice', async () => {
+    const s = await referrer();
+    const form = referral('0f8fad5b-d9cb-469f-a165-70867728950e');
+    const [a, b] = await Promise.all([s.post('/referrals', form), s.post('/referrals', form)]);
+    expect(a.status).toBe(303);
+    expect(b.status).toBe(303);
+    expect(a.headers.get('location')).toBe(b.headers.get('location'));
+    caseId = /\/cases\/([a-z0-9]+)/.exec(a.headers.get('location') ?? '')?.[1] ?? '';
+    expect(caseId).not.toBe('');
+    const list = (await (await s.get('/api/referrals')).json()) as { referrals: { caseId: string }[] };
+    expect(list.referrals.map((x) => x.caseId)).toEqual([caseId]);
+    const run = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(caseId) }));
+    expect(run.status).toBe('RUNNING');
+    expect(JSON.parse(run.input ?? '{}')).toEqual({ caseId });
+  });
+
+  it('shows the case to its own organisation only', async () => {
+    const other = await new Session(host.baseUrl).signIn(USERS.otherReferrer);
+    expect((await other.get(`/cases/${caseId}`)).status).toBe(404);
+    expect((await other.get(`/api/cases/${caseId}`)).status).toBe(404);
+    const list = (await (await other.get('/api/referrals')).json()) as { referrals: unknown[] };
+    expect(list.referrals).toHaveLength(0);
+    const own = await referrer();
+    expect((await own.get(`/cases/${caseId}`)).status).toBe(200);
+  });
+
+  it('e-mails a calendar invitation when the coordinator proposes a study visit', async () => {
+    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
+    await pollUntil('workflow waiting for a proposal', async () =>
+      (await caseJson(coordinator, caseId)).waitingFor === 'studyVisitProposal' ? true : undefined,
+    );
+    const bad = await coordinator.post(`/cases/${caseId}/study-visit`, {
+      date: futureDate(5),
+      startTime: '11:00',
+      endTime: '10:00',
+      location: '',
+    });
+    expect(bad.status).toBe(400);
+    const visitDate = futureDate(7);
+    const ok = await coordinator.post(`/cases/${caseId}/study-visit`, {
+      date: visitDate,
+      startTime: '10:00',
+      endTime: '11:30',
+      location: 'REMAKE, Norra Grängesbergsgatan, Malmö',
+    });
+    expect(ok.status).toBe(303);
+
+    const mail = await pollUntil('the invitation in the local inbox', async () =>
+      (await inbox(host.sesUrl)).find((m: StoredMail) => m.subject.includes('studiebesök')),
+    );
+    expect(mail.destination.to.join(',')).toContain('sara.deltagare@example.se');
+    expect(mail.destination.to.join(',')).toContain('anna.handlaggare@malmo.example');
+
+    // The whole message through a real MIME parser, then its calendar part through ical.js.
+    const eml = await fetch(`${host.sesUrl}/get-emlContent?messageId=${mail.messageId}`);
+    const { body } = (await eml.json()) as { body: { type: 'Buffer'; data: number[] } };
+    const source = Buffer.from(body.data).toString('utf8');
+    const parsed = await simpleParser(source);
+    expect(parsed.subject).toContain('Inbjudan till studiebesök');
+    const everything = `${parsed.subject} ${parsed.text} ${parsed.html || ''}`;
+    for (const secret of ['198112189876', '811218', 'Sara Hemlig', 'Utmattningssyndrom', 'arabiska'])
+      expect(everything).not.toContain(secret);
+    const ics = (mail.attachments ?? []).find((a) => /calendar|ics/.test(a.contentType));
+    expect(ics).toBeDefined();
+    const icsText = Buffer.from(ics?.content ?? '', 'base64').toString('utf8');
+    for (const secret of ['198112189876', 'Sara Hemlig', 'Utmattningssyndrom'])
+      expect(icsText).not.toContain(secret);
+    const cal = new ICAL.Component(ICAL.parse(icsText));
+    expect(cal.getFirstPropertyValue('method')).toBe('REQUEST');
+    const vtz = cal.getFirstSubcomponent('vtimezone');
+    const vevent = cal.getFirstSubcomponent('vevent');
+    if (!vtz || !vevent) throw new Error('VTIMEZONE and VEVENT expected');
+    expect(vtz.getFirstPropertyValue('tzid')).toBe('Europe/Stockholm');
+    ICAL.TimezoneService.register(vtz);
+    const dtstart = vevent.getFirstPropertyValue('dtstart') as ICAL.Time;
+    const startUtc = dtstart.toJSDate().toISOString();
+    const stockholmHour = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Europe/Stockholm',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(new Date(startUtc));
+    expect(stockholmHour).toBe('10:00');
+    expect(String(vevent.getFirstPropertyValue('organizer')).toLowerCase()).toBe(
+      'mailto:karin.praktikansvarig@stadsmissionen.example',
+    );
+    const attendees = vevent.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase());
+    expect(attendees).toEqual(['mailto:sara.deltagare@example.se', 'mailto:anna.handlaggare@malmo.example']);
+    await pollUntil('workflow waiting for the outcome', async () =>
+      (await caseJson(coordinator, caseId)).waitingFor === 'studyVisitOutcome' ? true : undefined,
+    );
+  });
+
+  it('survives a restart of the host while the step waits, and finishes after it', async () => {
+    await host.restart();
+    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
+    const run = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(caseId) }));
+    expect(run.status).toBe('RUNNING');
+    // Re-entered from the record: waiting on the same step with a fresh task token.
+    await pollUntil('the resumed run waiting again', async () =>
+      (await caseJson(coordinator, caseId)).waitingFor === 'studyVisitOutcome' ? true : undefined,
+    );
+    const invitations = (await inbox(host.sesUrl)).filter((m) => m.subject.includes('studiebesök'));
+    expect(invitations).toHaveLength(0); // the SES store is in memory; no invitation was re-sent after the restart
+
+    const missingReason = await coordinator.post(`/cases/${caseId}/study-visit/outcome`, {
+      outcome: 'declined',
+    });
+    expect(missingReason.status).toBe(400);
+    expect(await missingReason.text()).toContain('id="declineReason-error"');
+    const r = await coordinator.post(`/cases/${caseId}/study-visit/outcome`, {
+      outcome: 'declined',
+      declineReason: 'Vill hellre börja studera på SFI',
+    });
+    expect(r.status).toBe(303);
+    const done = await pollUntil('the execution to succeed', async () => {
+      const d = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(caseId) }));
+      return d.status === 'SUCCEEDED' ? d : undefined;
+    });
+    expect(done.status).toBe('SUCCEEDED');
+    const c = await caseJson(coordinator, caseId);
+    expect(c.status).toBe('closed');
+    expect(c.phase).toBe('closed');
+    const page = await (await coordinator.get(`/cases/${caseId}`)).text();
+    expect(page).toContain('Vill hellre börja studera på SFI');
+    const again = await coordinator.post(`/cases/${caseId}/study-visit/outcome`, { outcome: 'wantsToStart' });
+    expect(again.status).toBe(409);
+  });
+
+  it('lists the run for admins with reference, status, current step and start time', async () => {
+    const admin = await new Session(host.baseUrl).signIn(USERS.admin);
+    const r = await admin.get('/api/admin/runs');
+    expect(r.status).toBe(200);
+    const { runs } = (await r.json()) as {
+      runs: { name: string; status: string; caseReference: string; currentStep: string; startDate: string }[];
+    };
+    const run = runs.find((x) => x.name === `case-${caseId}-1`);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', currentStep: 'CaseClosed' });
+    expect(run?.caseReference).toMatch(/^SV-\d{4}-\d{4}$/);
+    const detail = await (await admin.get(`/admin/runs/case-${caseId}-1`)).text();
+    for (const s of [
+      'ExecutionStarted',
+      'AwaitStudyVisitOutcome',
+      'ExecutionRedriven',
+      'CloseCase',
+      'ExecutionSucceeded',
+    ])
+      expect(detail).toContain(s);
+    expect(detail).not.toContain('Sara Hemlig');
+  });
+});
