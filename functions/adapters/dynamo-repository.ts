@@ -63,46 +63,52 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async createCase(record: CaseRecord, submissionId: string) {
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  pk: `SUBMISSION#${submissionId}`,
-                  sk: 'SUBMISSION',
-                  entity: 'submission',
-                  caseId: record.caseId,
-                  expiresAt: this.nowSeconds() + SUBMISSION_TTL_S,
+    // A double submit can race: the loser sees a conflict while the winner's transaction is in
+    // flight, and then finds the winner's submission marker once it has committed.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: {
+                    pk: `SUBMISSION#${submissionId}`,
+                    sk: 'SUBMISSION',
+                    entity: 'submission',
+                    caseId: record.caseId,
+                    expiresAt: this.nowSeconds() + SUBMISSION_TTL_S,
+                  },
+                  ConditionExpression: 'attribute_not_exists(pk)',
                 },
-                ConditionExpression: 'attribute_not_exists(pk)',
               },
-            },
-            {
-              Put: {
-                TableName: this.table,
-                Item: toCaseItem(record),
-                ConditionExpression: 'attribute_not_exists(pk)',
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: toCaseItem(record),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
               },
-            },
-          ],
-        }),
-      );
-      return { created: true, caseId: record.caseId };
-    } catch (err) {
-      if (!(err instanceof TransactionCanceledException)) throw err;
-      const prior = await this.doc.send(
-        new GetCommand({
-          TableName: this.table,
-          Key: { pk: `SUBMISSION#${submissionId}`, sk: 'SUBMISSION' },
-          ConsistentRead: true,
-        }),
-      );
-      const caseId = prior.Item?.caseId;
-      if (typeof caseId !== 'string') throw err;
-      return { created: false, caseId };
+            ],
+          }),
+        );
+        return { created: true, caseId: record.caseId };
+      } catch (err) {
+        if (!(err instanceof TransactionCanceledException)) throw err;
+        const prior = await this.doc.send(
+          new GetCommand({
+            TableName: this.table,
+            Key: { pk: `SUBMISSION#${submissionId}`, sk: 'SUBMISSION' },
+            ConsistentRead: true,
+          }),
+        );
+        const caseId = prior.Item?.caseId;
+        if (typeof caseId === 'string') return { created: false, caseId };
+        const conflict = err.CancellationReasons?.some((r) => r.Code === 'TransactionConflict');
+        if (!conflict || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
     }
   }
 

@@ -15,12 +15,3 @@ export type TaskName = (typeof TASKS)[number]['name'];
 
 /** State machines, each read from `workflows/<file>`; the name is the deployed state machine's. */
 export const WORKFLOWS = [{ name: 'placement', file: 'placement.asl.json' }] as const;
-
-/**
- * Non-function substitutions of the ASL: how long a human step waits before a reminder.
- * The same numbers on both hosts; the local host may accelerate time instead (STEGVIS_TIME_SCALE).
- */
-export const WORKFLOW_SETTINGS = {
-  /** Coordinator has not proposed a study-visit time: remind after 2 working days. */
-  ProposalReminderSeconds: 2 * 24 * 3600,
-} as const;

@@ -5,7 +5,7 @@ import { maskIdentityNumber } from '#core/personnummer';
 import type { Unit } from '#core/units';
 import { html } from './html.ts';
 import { type Lang, t, tDynamic } from './i18n.ts';
-import { errorSummary, formatDateTime, page, radioGroup, textArea, textField } from './layout.ts';
+import { errorSummary, errorTitle, formatDateTime, page, radioGroup, textArea, textField } from './layout.ts';
 
 export interface CasePageOpts {
   lang: Lang;
@@ -77,7 +77,7 @@ export function casePage(o: CasePageOpts) {
     o.notice === 'submitted'
       ? html`<div class="notice" role="status">${t(lang, 'referralReceived')}</div>`
       : o.notice
-        ? html`<div class="notice" role="status">${t(lang, o.notice === 'proposed' ? 'invitationPending' : 'save')} ✓</div>`
+        ? html`<div class="notice" role="status">${t(lang, o.notice === 'proposed' ? 'invitationPending' : 'outcomeSaved')}</div>`
         : '';
   const body = html`<h1>${t(lang, 'caseTitle')} ${c.reference}</h1>
 ${notice}
@@ -106,7 +106,7 @@ ${
 ${studyVisitSection(o)}`;
   return page({
     lang,
-    title: `${t(lang, 'caseTitle')} ${c.reference}`,
+    title: errorTitle(lang, o.issues ?? [], `${t(lang, 'caseTitle')} ${c.reference}`),
     principal: o.principal,
     path: `/cases/${c.caseId}`,
     body,

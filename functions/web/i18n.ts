@@ -81,6 +81,7 @@ const STRINGS = {
   outcome_declined: { sv: 'Nej, vill inte börja', en: 'No, does not want to start' },
   declineReason: { sv: 'Skäl', en: 'Reason' },
   save: { sv: 'Spara', en: 'Save' },
+  outcomeSaved: { sv: 'Utfallet är sparat.', en: 'The outcome has been saved.' },
   time: { sv: 'Tid', en: 'Time' },
   invitationSent: { sv: 'Inbjudan skickad', en: 'Invitation sent' },
   invitationPending: { sv: 'Inbjudan skickas', en: 'Invitation being sent' },

@@ -91,11 +91,22 @@ ${o.body}
 </html>`;
 }
 
+const HIDDEN_FIELDS = new Set(['submissionId', 'body']);
+
+/** Page title prefix when a form came back with errors, so screen readers hear it first. */
+export const errorTitle = (lang: Lang, issues: readonly FieldIssue[], title: string) =>
+  issues.length ? `${lang === 'sv' ? 'Fel' : 'Error'}: ${title}` : title;
+
 export function errorSummary(lang: Lang, issues: readonly FieldIssue[]): Raw {
   if (issues.length === 0) return html``;
-  return html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary">
+  return html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus>
 <h2>${t(lang, 'errorSummary')}</h2>
-<ul>${issues.map((i) => html`<li><a href="#${i.field}">${lang === 'sv' ? i.sv : i.en}</a></li>`)}</ul>
+<ul>${issues.map((i) =>
+    // Issues without a visible field (an expired form) are plain text, not dead links.
+    HIDDEN_FIELDS.has(i.field)
+      ? html`<li>${lang === 'sv' ? i.sv : i.en}</li>`
+      : html`<li><a href="#${i.field}">${lang === 'sv' ? i.sv : i.en}</a></li>`,
+  )}</ul>
 </div>`;
 }
 
@@ -160,14 +171,16 @@ ${o.options.map((op) => html`<option value="${op.value}"${op.value === o.value ?
 
 export function radioGroup(o: FieldOpts & { options: { value: string; label: string }[] }): Raw {
   const err = issueFor(o.issues, o.name);
-  return html`<fieldset class="field${err ? ' has-error' : ''}" id="${o.name}"${err ? raw(` aria-describedby="${o.name}-error"`) : ''}>
+  // The first radio carries the field's id, so the error summary's link moves focus to it.
+  const id = (i: number) => (i === 0 ? o.name : `${o.name}-${i}`);
+  return html`<fieldset class="field${err ? ' has-error' : ''}" id="${o.name}-group"${err ? raw(` aria-describedby="${o.name}-error"`) : ''}>
 <legend>${o.label}${o.required ? ' *' : ''}</legend>
 ${errorText(o.lang, o.name, err)}
 ${o.options.map(
   (op, i) =>
-    html`<label class="radio"><input type="radio" name="${o.name}" id="${o.name}-${i}" value="${op.value}"${
+    html`<label class="radio"><input type="radio" name="${o.name}" id="${id(i)}" value="${op.value}"${
       op.value === o.value ? raw(' checked') : ''
-    }${o.required ? raw(' required') : ''}> ${op.label}</label>`,
+    }${o.required ? raw(' required') : ''}${err ? raw(` aria-invalid="true" aria-describedby="${o.name}-error"`) : ''}> ${op.label}</label>`,
 )}
 </fieldset>`;
 }

@@ -6,6 +6,7 @@ import { html } from './html.ts';
 import { type Lang, t, tDynamic } from './i18n.ts';
 import {
   errorSummary,
+  errorTitle,
   formatDateTime,
   page,
   radioGroup,
@@ -74,7 +75,7 @@ ${textField({ ...f('plannedEnd'), type: 'date', label: t(lang, 'plannedEnd'), hi
 </form>`;
   return page({
     lang,
-    title: t(lang, 'newReferralTitle'),
+    title: errorTitle(lang, issues, t(lang, 'newReferralTitle')),
     principal: o.principal,
     path: '/referrals/new',
     body,

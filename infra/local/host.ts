@@ -9,7 +9,7 @@ import { resetDeps } from '#adapters/deps';
 import { createDocumentClient, DynamoCaseRepository } from '#adapters/dynamo-repository';
 import { scaledClock } from '#core/clock';
 import type { RouteDef } from '#functions/routes';
-import { TASKS, WORKFLOW_SETTINGS, WORKFLOWS } from '#functions/tasks/registry';
+import { TASKS, WORKFLOWS } from '#functions/tasks/registry';
 import { createLocalIssuer } from './auth-issuer.ts';
 import { loadClockAnchor } from './clock-anchor.ts';
 import { startGateway } from './gateway.ts';
@@ -138,9 +138,7 @@ export async function startLocalHost(o: HostOptions) {
     const ses = await startSesLocal({ host: o.host, port: o.sesPort });
     stops.push(() => new Promise<void>((r) => ses.close(() => r())));
 
-    const substitutions: Record<string, string> = Object.fromEntries(
-      Object.entries(WORKFLOW_SETTINGS).map(([k, v]) => [k, String(v)]),
-    );
+    const substitutions: Record<string, string> = {};
     for (const t of TASKS) substitutions[t.substitution] = functionName(t.name);
     const stateMachines = WORKFLOWS.map((w) => {
       const text = readFileSync(join(o.root, 'workflows', w.file), 'utf8').replace(

@@ -1,0 +1,148 @@
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { HTTP_HANDLERS, type HttpHandlerName } from '#functions/routes';
+import { TASKS, type TaskName } from '#tasks/registry';
+import type { StegvisAuth } from './auth.ts';
+import type { StegvisData } from './data.ts';
+import { StegvisFunction } from './function.ts';
+import type { StegvisMail } from './mail.ts';
+
+/** What a function may touch besides its own logs. Config values are set on every function anyway. */
+interface Access {
+  readonly table?: 'read' | 'readWrite';
+  /** May send e-mail through SES. */
+  readonly mail?: boolean;
+  /** May start, inspect, stop and answer the placement state machine (bound by the stack). */
+  readonly workflow?: boolean;
+  readonly timeout?: Duration;
+}
+
+/**
+ * Least privilege per function, from what its use cases call (functions/core/use-cases and the
+ * adapters): keep in step with the handlers. A missing grant shows up as AccessDenied at run time.
+ */
+export const HTTP_ACCESS: Record<HttpHandlerName, Access> = {
+  /** OAuth code exchange with Cognito over HTTPS: no AWS permissions. */
+  auth: {},
+  home: {},
+  /** Creates cases and starts their workflow. */
+  referrals: { table: 'readWrite', workflow: true },
+  /** Updates cases and answers the waiting step's task token. */
+  cases: { table: 'readWrite', workflow: true },
+  /** Lists and inspects workflow runs and reads their cases. */
+  admin: { table: 'read', workflow: true },
+};
+
+/** Verifies the session's ID token against Cognito's JWKS: no AWS permissions. */
+export const AUTHORIZER_ACCESS: Access = { timeout: Duration.seconds(5) };
+
+const TASK_TIMEOUT = Duration.seconds(30);
+export const TASK_ACCESS: Record<TaskName, Access> = {
+  'load-case': { table: 'readWrite', timeout: TASK_TIMEOUT },
+  'await-step': { table: 'readWrite', timeout: TASK_TIMEOUT },
+  'send-invitation': { table: 'readWrite', mail: true, timeout: TASK_TIMEOUT },
+  'send-reminder': { table: 'readWrite', mail: true, timeout: TASK_TIMEOUT },
+  'close-case': { table: 'readWrite', timeout: TASK_TIMEOUT },
+};
+
+export interface StegvisFunctionsProps {
+  readonly rootDir: string;
+  readonly data: StegvisData;
+  readonly mail: StegvisMail;
+  readonly auth: StegvisAuth;
+  /** PUBLIC_BASE_URL: the HTTP API endpoint. */
+  readonly publicBaseUrl: string;
+  /**
+   * PLACEMENT_STATE_MACHINE_ARN before the state machine exists (its name is fixed, so its ARN is
+   * known). Functions that act on the state machine are re-bound to the real resource by the stack.
+   */
+  readonly placementStateMachineArn: string;
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, _dash, c: string) => c.toUpperCase());
+}
+
+/**
+ * Every Lambda of Stegvis: one per HTTP handler module (`functions/http/<name>.ts`), the session
+ * authorizer (`functions/http/authorizer.ts`) and one per task (`functions/tasks/<name>.ts`). Each
+ * gets the full configuration of functions/adapters/config.ts and the grants of its access entry.
+ */
+export class StegvisFunctions extends Construct {
+  readonly http: Record<HttpHandlerName, StegvisFunction>;
+  readonly authorizer: StegvisFunction;
+  readonly tasks: Record<TaskName, StegvisFunction>;
+  /** Every function, keyed by a readable name (`http/cases`, `http/authorizer`, `tasks/load-case`). */
+  readonly all = new Map<string, StegvisFunction>();
+
+  constructor(scope: Construct, id: string, props: StegvisFunctionsProps) {
+    super(scope, id);
+    const entries = [
+      ...HTTP_HANDLERS.map((name) => `functions/http/${name}.ts`),
+      'functions/http/authorizer.ts',
+      ...TASKS.map((task) => `functions/tasks/${task.name}.ts`),
+    ];
+    const missing = entries.filter((entry) => !existsSync(join(props.rootDir, entry)));
+    if (missing.length > 0) {
+      throw new Error(`Handler modules missing under ${props.rootDir}: ${missing.join(', ')}`);
+    }
+
+    const config: Record<string, string> = {
+      TABLE_NAME: props.data.table.tableName,
+      PLACEMENT_STATE_MACHINE_ARN: props.placementStateMachineArn,
+      PUBLIC_BASE_URL: props.publicBaseUrl,
+      ...props.mail.environment,
+      ...props.auth.environment,
+    };
+
+    const create = (constructId: string, entry: string, description: string, access: Access) => {
+      const fn = new StegvisFunction(this, constructId, {
+        entry: join(props.rootDir, entry),
+        rootDir: props.rootDir,
+        description,
+        timeout: access.timeout,
+        environment: config,
+      });
+      if (access.table) fn.bindTable(props.data, access.table);
+      if (access.mail) fn.bindMail(props.mail);
+      this.all.set(relative('functions', entry).replace(/\.ts$/, ''), fn);
+      return fn;
+    };
+
+    const http: Partial<Record<HttpHandlerName, StegvisFunction>> = {};
+    for (const name of HTTP_HANDLERS) {
+      http[name] = create(
+        `Http${pascal(name)}`,
+        `functions/http/${name}.ts`,
+        `Stegvis HTTP handler ${name}`,
+        HTTP_ACCESS[name],
+      );
+    }
+    this.http = http as Record<HttpHandlerName, StegvisFunction>;
+
+    this.authorizer = create(
+      'HttpAuthorizer',
+      'functions/http/authorizer.ts',
+      'Stegvis session authorizer of the HTTP API',
+      AUTHORIZER_ACCESS,
+    );
+
+    const tasks: Partial<Record<TaskName, StegvisFunction>> = {};
+    for (const task of TASKS) {
+      tasks[task.name] = create(
+        `Task${pascal(task.name)}`,
+        `functions/tasks/${task.name}.ts`,
+        `Stegvis workflow task ${task.name}`,
+        TASK_ACCESS[task.name],
+      );
+    }
+    this.tasks = tasks as Record<TaskName, StegvisFunction>;
+  }
+
+  /** The HTTP handler functions whose access entry asks for the state machine. */
+  get workflowClients(): StegvisFunction[] {
+    return HTTP_HANDLERS.filter((name) => HTTP_ACCESS[name].workflow).map((name) => this.http[name]);
+  }
+}
