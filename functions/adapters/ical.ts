@@ -7,26 +7,11 @@
  * the meeting at the right local time even across daylight-saving changes.
  */
 
-export interface CalendarAttendee {
-  email: string;
-  name?: string;
-  role?: 'REQ-PARTICIPANT' | 'OPT-PARTICIPANT' | 'CHAIR';
-}
+import type { CalendarInvite } from '#core/ports';
 
-export interface CalendarEvent {
-  /** Stable per meeting, e.g. `${caseId}-study-visit@stegvis`. */
-  uid: string;
-  /** Increases when the meeting is moved. */
-  sequence: number;
-  method: 'REQUEST' | 'CANCEL';
-  /** Absolute instants; rendered as local time with TZID=Europe/Stockholm. */
-  start: Date;
-  end: Date;
-  summary: string;
-  description: string;
-  location: string;
-  organizer: { email: string; name?: string };
-  attendees: CalendarAttendee[];
+/** The domain's invite (stable UID per meeting, SEQUENCE increasing when moved) plus its DTSTAMP. */
+export type CalendarAttendee = CalendarInvite['attendees'][number];
+export interface CalendarEvent extends CalendarInvite {
   /** DTSTAMP (passed in; no system time inside). */
   stamp: Date;
 }

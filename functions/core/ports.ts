@@ -21,9 +21,12 @@ export interface CaseRepository {
 }
 
 export interface CalendarInvite {
+  /** Stable per meeting, e.g. `${caseId}-study-visit@stegvis`. */
   uid: string;
+  /** Increases when the meeting is moved. */
   sequence: number;
   method: 'REQUEST' | 'CANCEL';
+  /** Absolute instants; rendered as Europe/Stockholm wall time. */
   start: Date;
   end: Date;
   summary: string;
