@@ -8,7 +8,7 @@ import type {
 import * as z from 'zod/mini';
 import { logger } from '#adapters/logger';
 import { type Principal, type RoleName, requireRole } from '#core/auth';
-import { DomainError, NotFoundError, ValidationError } from '#core/errors';
+import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '#core/errors';
 import { type HttpHandlerName, type RouteDef, routeKey, routes } from '#functions/routes';
 import { html } from '#web/html';
 import { isLang, type Lang, t } from '#web/i18n';
@@ -143,6 +143,17 @@ const validator = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
       s.params[k] = parsed.data ?? '';
     }
     requireRole(s.principal, s.route.roles);
+    // Defence in depth besides SameSite=Lax session cookies: a form post from another site is refused.
+    const origin = event.headers.origin;
+    if (event.requestContext.http.method === 'POST' && origin && origin !== 'null') {
+      let sameHost = false;
+      try {
+        sameHost = new URL(origin).host === event.headers.host;
+      } catch {
+        sameHost = false;
+      }
+      if (!sameHost) throw new ForbiddenError('Cross-site form post refused');
+    }
   },
 });
 

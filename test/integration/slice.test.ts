@@ -81,6 +81,22 @@ describe('the local host', () => {
     expect((await referrer.get('/admin/runs')).status).toBe(403);
   });
 
+  it('refuses a form post from another site', async () => {
+    const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
+    const r = await referrer.request('/referrals', {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+      form: { submissionId: 'cross-site-0000000001' },
+    });
+    expect(r.status).toBe(403);
+    const same = await referrer.request('/referrals', {
+      method: 'POST',
+      headers: { origin: host.baseUrl },
+      form: { submissionId: 'same-site-00000000001' },
+    });
+    expect(same.status).toBe(400); // reaches validation
+  });
+
   it('rejects a forged session cookie', async () => {
     const r = await fetch(`${host.baseUrl}/api/referrals`, {
       headers: { cookie: 'stegvis_session=eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.eyJzdWIiOiJ4In0.c2ln' },
