@@ -92,6 +92,8 @@ export interface CaseRecord {
   waiting?: { step: StepName; token: string; since: string };
   reminders: Partial<Record<StepName, Reminder>>;
   closure?: { category: 'declinedAfterStudyVisit'; reason: string; closedAt: string };
+  /** When the unit's coordinators were told about the new referral (sent once). */
+  notifiedCoordinatorsAt?: string;
   execution: { segment: number; name: string };
   /** Optimistic-locking version, incremented on every write. */
   version: number;

@@ -80,6 +80,22 @@ const STEP_TEXT: Record<StepName, { sv: string; en: string }> = {
   },
 };
 
+export function newReferralNotice(c: CaseRecord, to: string[], baseUrl: string): OutgoingMessage {
+  const link = `${baseUrl}/cases/${c.caseId}`;
+  return {
+    to,
+    subject: `Ny anvisning / New referral: ${c.reference}`,
+    text: [
+      `En ny anvisning (${c.reference}) väntar på en tid för studiebesök.`,
+      `Öppna ärendet (inloggning krävs): ${link}`,
+      '',
+      '---',
+      `A new referral (${c.reference}) is waiting for a study-visit time.`,
+      `Open the case (sign-in required): ${link}`,
+    ].join('\n'),
+  };
+}
+
 export function stepReminder(c: CaseRecord, step: StepName, to: string[], baseUrl: string): OutgoingMessage {
   const link = `${baseUrl}/cases/${c.caseId}`;
   const t = STEP_TEXT[step];

@@ -6,6 +6,7 @@
 export const TASKS = [
   { name: 'load-case', substitution: 'LoadCaseFunction' },
   { name: 'await-step', substitution: 'AwaitStepFunction' },
+  { name: 'notify-referral', substitution: 'NotifyReferralFunction' },
   { name: 'send-invitation', substitution: 'SendInvitationFunction' },
   { name: 'send-reminder', substitution: 'SendReminderFunction' },
   { name: 'close-case', substitution: 'CloseCaseFunction' },

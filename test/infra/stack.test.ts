@@ -363,7 +363,11 @@ describe('SES', () => {
       .filter(([, p]) => JSON.stringify(p.Properties?.PolicyDocument).includes('ses:SendEmail'))
       .map(([, p]) => prop<{ Ref: string }[]>(p, 'Roles')[0]?.Ref);
     expect(senders.sort()).toEqual(
-      [stack.functions.tasks['send-invitation'], stack.functions.tasks['send-reminder']]
+      [
+        stack.functions.tasks['notify-referral'],
+        stack.functions.tasks['send-invitation'],
+        stack.functions.tasks['send-reminder'],
+      ]
         .map((fn) => logicalId(fn.executionRole))
         .sort(),
     );

@@ -156,6 +156,11 @@ describe('referral → study visit → restart → outcome', () => {
     await pollUntil('workflow waiting for a proposal', async () =>
       (await caseJson(coordinator, caseId)).waitingFor === 'studyVisitProposal' ? true : undefined,
     );
+    const notice = await pollUntil('the new-referral notice to the coordinator', async () =>
+      (await inbox(host.sesUrl)).find((m) => m.subject.startsWith('Ny anvisning')),
+    );
+    expect(notice.destination.to.join(',')).toContain('karin.praktikansvarig@stadsmissionen.example');
+    expect(`${notice.subject} ${notice.body.text}`).not.toMatch(/Sara|Hemlig|811218/);
     const bad = await coordinator.post(`/cases/${caseId}/study-visit`, {
       date: futureDate(5),
       startTime: '11:00',

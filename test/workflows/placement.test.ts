@@ -13,6 +13,7 @@ import {
   awaitStep,
   closeCase,
   loadCase,
+  notifyNewReferral,
   sendReminder,
   sendStudyVisitInvitation,
 } from '#core/use-cases/workflow-steps';
@@ -90,6 +91,8 @@ async function setup(opts: { beforeAwait?: (step: StepName, deps: Deps) => Promi
         case 'stegvis-await-step':
           await opts.beforeAwait?.(p.step, deps);
           return awaitStep(deps, p.caseId, p.step, p.taskToken);
+        case 'stegvis-notify-referral':
+          return notifyNewReferral(deps, p.caseId);
         case 'stegvis-send-invitation':
           return sendStudyVisitInvitation(deps, p.caseId);
         case 'stegvis-send-reminder':
@@ -182,6 +185,14 @@ describe('placement workflow', () => {
       15_000,
     );
     expect(reminder.to).toEqual(['karin@stadsmissionen.example']);
+    // The coordinators heard of the referral when it arrived, once, even though the workflow
+    // passed the notifying state again after the reminder.
+    const notices = t.mail.sent.filter((m) => m.subject.startsWith('Ny anvisning'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.to).toEqual(['karin@stadsmissionen.example']);
+    expect(t.mail.sent.findIndex((m) => m.subject.startsWith('Ny anvisning'))).toBeLessThan(
+      t.mail.sent.indexOf(reminder),
+    );
     await pollUntil('a fresh wait after the reminder', async () => {
       const c = await t.repo.getCase(t.record.caseId);
       return c?.waiting?.token &&

@@ -9,7 +9,7 @@ import {
   stepForPhase,
 } from '../case.ts';
 import { NotFoundError, StepAlreadyDone } from '../errors.ts';
-import { stepReminder, studyVisitInvitation } from '../messages.ts';
+import { newReferralNotice, stepReminder, studyVisitInvitation } from '../messages.ts';
 import type { Deps } from '../ports.ts';
 import { updateCase } from './update-case.ts';
 
@@ -55,6 +55,22 @@ export async function awaitStep(deps: Deps, caseId: string, step: StepName, toke
 async function unitCoordinators(deps: Deps, c: CaseRecord): Promise<string[]> {
   const units = await deps.repo.listUnits();
   return units.find((u) => u.unitId === c.unitId)?.coordinatorEmails ?? [];
+}
+
+/** Tells the unit's coordinators that a referral waits for them; once per case. */
+export async function notifyNewReferral(deps: Deps, caseId: string) {
+  const now = deps.clock.now();
+  const c = await deps.repo.getCase(caseId);
+  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
+  if (c.notifiedCoordinatorsAt) return { sent: false };
+  const to = await unitCoordinators(deps, c);
+  if (to.length) await deps.mail.send(newReferralNotice(c, to, deps.baseUrl));
+  await updateCase(deps.repo, caseId, now, (x) => {
+    if (x.notifiedCoordinatorsAt) return undefined;
+    x.notifiedCoordinatorsAt = new Date(now).toISOString();
+    return x;
+  });
+  return { sent: to.length > 0 };
 }
 
 /** E-mails the study-visit invitation once per proposal (SEQUENCE) and records that it went. */

@@ -42,6 +42,7 @@ const TASK_TIMEOUT = Duration.seconds(30);
 export const TASK_ACCESS: Record<TaskName, Access> = {
   'load-case': { table: 'readWrite', timeout: TASK_TIMEOUT },
   'await-step': { table: 'readWrite', timeout: TASK_TIMEOUT },
+  'notify-referral': { table: 'readWrite', mail: true, timeout: TASK_TIMEOUT },
   'send-invitation': { table: 'readWrite', mail: true, timeout: TASK_TIMEOUT },
   'send-reminder': { table: 'readWrite', mail: true, timeout: TASK_TIMEOUT },
   'close-case': { table: 'readWrite', timeout: TASK_TIMEOUT },
