@@ -5,7 +5,9 @@ import { buildIcs } from './ical.ts';
 import type { Mailer } from './mailer.ts';
 
 /** Mail could not be handed to SES; the workflow retries the step by this name. */
-export class MailDeliveryError extends TransientError {}
+export class MailDeliveryError extends TransientError {
+  override name = 'MailDeliveryError';
+}
 
 /** The domain's MailPort: renders the calendar invite to iCalendar and sends through the mailer. */
 export function createMailPort(mailer: Mailer, clock: Clock): MailPort {

@@ -1,13 +1,11 @@
 /**
  * Named domain errors. Each carries an HTTP status; only the error middleware maps them to
- * responses. State machines match them by `name` in Retry/Catch.
+ * responses. State machines match them by `name` in Retry/Catch, so every name is a string
+ * literal: a minifying bundler renames classes, and Lambda reports `error.name` as errorType.
  */
 export class DomainError extends Error {
+  override name = 'DomainError';
   readonly status: number = 500;
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
 }
 
 export interface FieldIssue {
@@ -19,6 +17,7 @@ export interface FieldIssue {
 }
 
 export class ValidationError extends DomainError {
+  override name = 'ValidationError';
   override readonly status = 400;
   constructor(readonly issues: FieldIssue[]) {
     super(`Validation failed: ${issues.map((i) => `${i.field}:${i.code}`).join(', ')}`);
@@ -26,23 +25,28 @@ export class ValidationError extends DomainError {
 }
 
 export class UnauthenticatedError extends DomainError {
+  override name = 'UnauthenticatedError';
   override readonly status = 401;
 }
 
 export class ForbiddenError extends DomainError {
+  override name = 'ForbiddenError';
   override readonly status = 403;
 }
 
 export class NotFoundError extends DomainError {
+  override name = 'NotFoundError';
   override readonly status = 404;
 }
 
 export class ConflictError extends DomainError {
+  override name = 'ConflictError';
   override readonly status = 409;
 }
 
 /** The case is not in the state the operation needs (e.g. outcome recorded twice). */
 export class StepNotWaitingError extends DomainError {
+  override name = 'StepNotWaitingError';
   override readonly status = 409;
 }
 
@@ -51,10 +55,12 @@ export class StepNotWaitingError extends DomainError {
  * person acting and the state machine arriving). The ASL catches it by name and re-reads the case.
  */
 export class StepAlreadyDone extends DomainError {
+  override name = 'StepAlreadyDone';
   override readonly status = 409;
 }
 
 /** A retryable failure of a dependency; the ASL retries it by name. */
 export class TransientError extends DomainError {
+  override name = 'TransientError';
   override readonly status = 503;
 }

@@ -170,6 +170,7 @@ async function bundle(lambda: Lambda, target: string): Promise<Built> {
     format: 'esm',
     target,
     minify: true,
+    keepNames: true,
     // As infra/cdk/constructs/function.ts: a source map without sources (adds the sourceMappingURL line).
     sourcemap: true,
     sourcesContent: false,

@@ -78,6 +78,8 @@ export class StegvisFunction extends NodejsFunction {
         banner: ESM_REQUIRE_BANNER,
         target: ESBUILD_TARGET,
         minify: true,
+        // Error names are what Step Functions' Retry/Catch match; never let minification rename them.
+        keepNames: true,
         sourceMap: true,
         sourcesContent: false,
         forceDockerBundling: false,
