@@ -52,11 +52,18 @@ export function createIdTokenVerifier(opts: {
     if (nowSeconds() - fetchedAt < 30 && fetchedAt > 0) throw new InvalidTokenError('Unknown key');
     const jwks = await fetchJwks(opts.jwksUri);
     fetchedAt = nowSeconds();
-    keys = new Map(
-      jwks.keys
-        .filter((k) => k.kid)
-        .map((k) => [k.kid as string, createPublicKey({ key: k, format: 'jwk' })]),
-    );
+    const usable = new Map<string, KeyObject>();
+    for (const k of jwks.keys) {
+      // RS256 signing keys only; one odd key must not break the others.
+      const use = (k as { use?: string }).use ?? 'sig';
+      if (!k.kid || k.kty !== 'RSA' || (k.alg ?? 'RS256') !== 'RS256' || use !== 'sig') continue;
+      try {
+        usable.set(k.kid, createPublicKey({ key: k, format: 'jwk' }));
+      } catch {
+        // skip keys that do not import
+      }
+    }
+    keys = usable;
     const key = keys.get(kid);
     if (!key) throw new InvalidTokenError('Unknown key');
     return key;

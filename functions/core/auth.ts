@@ -20,12 +20,27 @@ export function requireRole(
   if (roles === 'public') return p;
   if (!p) throw new UnauthenticatedError('Sign-in required');
   if (!p.groups.some((g) => roles.includes(g))) throw new ForbiddenError('Role not allowed');
+  // A referrer is scoped by organisation; without one they could match other unscoped data.
+  if (isReferrerOnly(p) && !p.organisationId) throw new ForbiddenError('Referrer without organisation');
   return p;
 }
 
 export const isStaff = (p: Principal) => p.groups.includes('coordinator') || p.groups.includes('admin');
+const isReferrerOnly = (p: Principal) => p.groups.includes('referrer') && !isStaff(p);
+
+/** Who may see the participant's identity, contact details and needs: the coordinators who
+ * place them and the referring organisation. Admins watch runs and see references only. */
+export function canSeeParticipant(p: Principal, c: Pick<CaseRecord, 'organisationId'>): boolean {
+  return (
+    p.groups.includes('coordinator') ||
+    (p.groups.includes('referrer') && !!p.organisationId && p.organisationId === c.organisationId)
+  );
+}
 
 /** Referrers see only the cases of their own organisation; staff see all. */
 export function canSeeCase(p: Principal, c: Pick<CaseRecord, 'organisationId'>): boolean {
-  return isStaff(p) || (p.groups.includes('referrer') && p.organisationId === c.organisationId);
+  return (
+    isStaff(p) ||
+    (p.groups.includes('referrer') && !!p.organisationId && p.organisationId === c.organisationId)
+  );
 }

@@ -331,6 +331,15 @@ export function validateStudyVisit(
     issues.push(
       msg('date', 'past', 'Studiebesöket måste ligga i framtiden.', 'The study visit must be in the future.'),
     );
+  else if (start.getTime() > ctx.now + 180 * 24 * 3600 * 1000)
+    issues.push(
+      msg(
+        'date',
+        'tooFar',
+        'Studiebesöket kan ligga högst sex månader fram.',
+        'The study visit can be at most six months ahead.',
+      ),
+    );
   if (issues.length > 0) return { ok: false, issues };
   return { ok: true, value: { start, end, location } };
 }

@@ -1,17 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { loadConfig } from '#adapters/config';
 import { createIdTokenVerifier } from '#adapters/jwt';
-import { UnauthenticatedError } from '#core/errors';
+import { html } from '#web/html';
+import { page } from '#web/layout';
 import { SESSION_COOKIE } from './authorizer.ts';
-import { httpHandler, type Req, redirect } from './kit.ts';
+import { htmlResponse, httpHandler, type Req, redirect } from './kit.ts';
 
 const FLOW_COOKIE = 'stegvis_oauth';
 const b64url = (b: Buffer) => b.toString('base64url');
 
-/** Only local paths may be returned to after sign-in (no open redirect). */
+/** Only local pages may be returned to after sign-in: no open redirect, no loop through /auth/. */
 export function safeReturnTo(v: string | undefined): string {
-  return v && /^\/(?!\/)[^\s\\]*$/.test(v) ? v : '/';
+  return v && /^\/(?!\/)[^\s\\]*$/.test(v) && !v.startsWith('/auth/') ? v : '/';
 }
+
+/** One flow cookie per sign-in attempt, so two tabs signing in at once do not clobber each other. */
+const flowCookie = (state: string) => `${FLOW_COOKIE}_${state.replace(/[^A-Za-z0-9_-]/g, '')}`;
 
 function cookieAttrs(maxAge: number) {
   const secure = loadConfig().PUBLIC_BASE_URL.startsWith('https:') ? '; Secure' : '';
@@ -19,6 +23,25 @@ function cookieAttrs(maxAge: number) {
 }
 
 let verify: ReturnType<typeof createIdTokenVerifier> | undefined;
+
+function signInAgain(req: Req) {
+  const title =
+    req.lang === 'sv' ? 'Inloggningen gick inte att slutföra' : 'The sign-in could not be completed';
+  const text =
+    req.lang === 'sv'
+      ? 'Inloggningen tog för lång tid eller startades i en annan flik.'
+      : 'The sign-in took too long or was started in another tab.';
+  const again = req.lang === 'sv' ? 'Logga in igen' : 'Sign in again';
+  return htmlResponse(
+    page({
+      lang: req.lang,
+      title,
+      path: '/',
+      body: html`<h1>${title}</h1><p>${text}</p><p><a href="/auth/login">${again}</a></p>`,
+    }),
+    400,
+  );
+}
 
 /**
  * OAuth2 authorization-code flow with PKCE against the configured issuer: Cognito's managed
@@ -43,19 +66,21 @@ export const handler = httpHandler('auth', {
       code_challenge_method: 'S256',
       ...(req.lang === 'en' ? { lang: 'en' } : {}),
     }).toString();
-    return redirect(url.toString(), [`${FLOW_COOKIE}=${encodeURIComponent(flow)}${cookieAttrs(600)}`]);
+    return redirect(url.toString(), [`${flowCookie(state)}=${encodeURIComponent(flow)}${cookieAttrs(1800)}`]);
   },
 
   'GET /auth/callback': async (req: Req) => {
     const c = loadConfig();
+    const state = req.query.state ?? '';
     let flow: { state?: string; verifier?: string; returnTo?: string } = {};
     try {
-      flow = JSON.parse(req.cookies[FLOW_COOKIE] ?? '{}');
+      flow = JSON.parse(req.cookies[flowCookie(state)] ?? '{}');
     } catch {
       flow = {};
     }
-    if (!req.query.code || !flow.state || flow.state !== req.query.state || !flow.verifier)
-      throw new UnauthenticatedError('Sign-in flow not recognised');
+    // An expired, replayed or foreign callback: say so and offer a fresh sign-in (a redirect to
+    // the login would loop straight back here through the identity provider's single sign-on).
+    if (!req.query.code || !state || flow.state !== state || !flow.verifier) return signInAgain(req);
     const res = await fetch(`${c.AUTH_DOMAIN}/oauth2/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -68,18 +93,22 @@ export const handler = httpHandler('auth', {
       }),
       signal: AbortSignal.timeout(5000),
     });
-    if (!res.ok) throw new UnauthenticatedError('Code exchange failed');
+    if (!res.ok) return signInAgain(req);
     const tokens = (await res.json()) as { id_token?: string; expires_in?: number };
-    if (!tokens.id_token) throw new UnauthenticatedError('No ID token');
+    if (!tokens.id_token) return signInAgain(req);
     verify ??= createIdTokenVerifier({
       issuer: c.AUTH_ISSUER,
       audience: c.AUTH_CLIENT_ID,
       jwksUri: c.AUTH_JWKS_URI,
     });
-    await verify(tokens.id_token);
+    try {
+      await verify(tokens.id_token);
+    } catch {
+      return signInAgain(req);
+    }
     return redirect(safeReturnTo(flow.returnTo), [
       `${SESSION_COOKIE}=${tokens.id_token}${cookieAttrs(tokens.expires_in ?? 3600)}`,
-      `${FLOW_COOKIE}=${cookieAttrs(0)}`,
+      `${flowCookie(state)}=${cookieAttrs(0)}`,
     ]);
   },
 

@@ -1,6 +1,6 @@
 import { getDeps } from '#adapters/deps';
 import { logger } from '#adapters/logger';
-import { ValidationError } from '#core/errors';
+import { StepNotWaitingError, ValidationError } from '#core/errors';
 import { getVisibleCase } from '#core/use-cases/referrals';
 import { proposeStudyVisit, recordStudyVisitOutcome } from '#core/use-cases/study-visit';
 import { type CasePageOpts, casePage } from '#web/case-pages';
@@ -23,6 +23,8 @@ async function caseAction(req: Req, form: 'studyVisit' | 'outcome', act: () => P
     logger.info('case step recorded', { caseId: req.params.caseId, form });
     return redirect(`/cases/${req.params.caseId}?done=${form}`);
   } catch (err) {
+    // A double click or a second coordinator: the step is already done; show the case as it is.
+    if (err instanceof StepNotWaitingError) return redirect(`/cases/${req.params.caseId}`);
     if (!(err instanceof ValidationError)) throw err;
     return renderCase(req, { form, values: req.form, issues: err.issues }, 400);
   }

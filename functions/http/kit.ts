@@ -145,7 +145,7 @@ const validator = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
     requireRole(s.principal, s.route.roles);
     // Defence in depth besides SameSite=Lax session cookies: a form post from another site is refused.
     const origin = event.headers.origin;
-    if (event.requestContext.http.method === 'POST' && origin && origin !== 'null') {
+    if (event.requestContext.http.method === 'POST' && origin) {
       let sameHost = false;
       try {
         sameHost = new URL(origin).host === event.headers.host;
@@ -161,6 +161,23 @@ function isPage(event: HttpEvent & Parsed) {
   return event.stegvis?.route.kind !== 'api';
 }
 
+/**
+ * A page a person can go back to with GET: the request's own for GETs; for a form post, the page
+ * the form was on (same-origin Referer), so that signing in again or switching language returns
+ * there rather than to a path that only accepts POST.
+ */
+function pagePathOf(event: HttpEvent): string {
+  if (event.requestContext.http.method === 'GET')
+    return event.rawPath + (event.rawQueryString ? `?${event.rawQueryString}` : '');
+  try {
+    const referer = new URL(event.headers.referer ?? '');
+    if (referer.host === event.headers.host) return referer.pathname + referer.search;
+  } catch {
+    // no usable Referer
+  }
+  return '/';
+}
+
 export function errorPage(
   lang: Lang,
   status: number,
@@ -168,17 +185,16 @@ export function errorPage(
   path: string,
   principal?: Principal,
 ): HttpResult {
-  return {
-    statusCode: status,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' },
-    body: page({
+  return htmlResponse(
+    page({
       lang,
       title: message,
       path,
       principal,
       body: html`<h1>${message}</h1><p><a href="/">${t(lang, 'backToStart')}</a></p>`,
-    }).value,
-  };
+    }),
+    status,
+  );
 }
 
 /** 5. Errors: named domain errors become responses here and only here. */
@@ -204,7 +220,7 @@ const errorHandler = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
       return;
     }
     if (status === 401) {
-      const returnTo = event.rawPath + (event.rawQueryString ? `?${event.rawQueryString}` : '');
+      const returnTo = pagePathOf(event);
       request.response = {
         statusCode: 302,
         headers: {
@@ -226,7 +242,7 @@ const errorHandler = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
       err instanceof ValidationError
         ? err.issues.map((i) => (lang === 'sv' ? i.sv : i.en)).join(' ')
         : t(lang, key);
-    request.response = errorPage(lang, status, message, event.rawPath, event.stegvis?.principal);
+    request.response = errorPage(lang, status, message, pagePathOf(event), event.stegvis?.principal);
   },
 });
 

@@ -2,10 +2,15 @@ import type { Principal } from '#core/auth';
 import type { RunEvent, RunStatus } from '#core/ports';
 import type { RunRow } from '#core/use-cases/runs';
 import { html } from './html.ts';
-import { type Lang, t } from './i18n.ts';
+import { type Lang, t, tDynamic } from './i18n.ts';
 import { formatDateTime, page } from './layout.ts';
 
 const STATUSES: RunStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
+
+const statusLabel = (lang: Lang, s: string) => tDynamic(lang, `run_${s}`);
+/** A state in words, with the ASL state name beside it for whoever reads the definition. */
+const stepLabel = (lang: Lang, step: string | undefined) =>
+  step ? html`${tDynamic(lang, `state_${step}`)} <code>${step}</code>` : '–';
 
 export function runsPage(o: {
   lang: Lang;
@@ -19,7 +24,7 @@ export function runsPage(o: {
 <form method="get" action="/admin/runs">
 <label for="status">${t(lang, 'status')}</label>
 <select id="status" name="status"><option value="">${t(lang, 'allStatuses')}</option>
-${STATUSES.map((s) => html`<option value="${s}"${s === o.status ? html` selected` : ''}>${s}</option>`)}
+${STATUSES.map((s) => html`<option value="${s}"${s === o.status ? html` selected` : ''}>${statusLabel(lang, s)}</option>`)}
 </select>
 <button type="submit">${t(lang, 'filter')}</button>
 </form>
@@ -30,9 +35,10 @@ ${
 <thead><tr><th scope="col">${t(lang, 'reference')}</th><th scope="col">${t(lang, 'status')}</th><th scope="col">${t(lang, 'currentStep')}</th><th scope="col">${t(lang, 'started')}</th></tr></thead>
 <tbody>${o.runs.map(
         (r) =>
-          html`<tr><td><a href="/admin/runs/${r.name}">${r.caseReference ?? r.name}</a></td><td class="status">${r.status}</td><td>${
-            r.currentStep ?? '–'
-          }</td><td>${formatDateTime(lang, r.startDate)}</td></tr>`,
+          html`<tr><td><a href="/admin/runs/${r.name}">${r.caseReference ?? r.name}</a></td><td class="status">${statusLabel(lang, r.status)}</td><td>${stepLabel(
+            lang,
+            r.currentStep,
+          )}</td><td>${formatDateTime(lang, r.startDate)}</td></tr>`,
       )}</tbody></table>`
 }
 ${
@@ -43,7 +49,8 @@ ${
       )}</a></p>`
     : ''
 }`;
-  return page({ lang, title: t(lang, 'runsTitle'), principal: o.principal, path: '/admin/runs', body });
+  const path = `/admin/runs${o.status ? `?status=${o.status}` : ''}`;
+  return page({ lang, title: t(lang, 'runsTitle'), principal: o.principal, path, body });
 }
 
 export function runDetailPage(o: {
@@ -56,8 +63,8 @@ export function runDetailPage(o: {
   const body = html`<h1>${t(lang, 'run')} ${run.caseReference ?? run.name}</h1>
 <dl>
 <dt>${t(lang, 'run')}</dt><dd>${run.name}</dd>
-<dt>${t(lang, 'status')}</dt><dd class="status">${run.status}</dd>
-<dt>${t(lang, 'currentStep')}</dt><dd>${run.currentStep ?? '–'}</dd>
+<dt>${t(lang, 'status')}</dt><dd class="status">${statusLabel(lang, run.status)}</dd>
+<dt>${t(lang, 'currentStep')}</dt><dd>${stepLabel(lang, run.currentStep)}</dd>
 <dt>${t(lang, 'started')}</dt><dd>${formatDateTime(lang, run.startDate)}</dd>
 ${run.stopDate ? html`<dt>${t(lang, 'stopped')}</dt><dd>${formatDateTime(lang, run.stopDate)}</dd>` : ''}
 ${run.error ? html`<dt>${t(lang, 'errorDetail')}</dt><dd>${run.error}${run.cause ? `: ${run.cause}` : ''}</dd>` : ''}

@@ -1,4 +1,4 @@
-import { isStaff, type Principal } from '#core/auth';
+import { canSeeParticipant, isStaff, type Principal } from '#core/auth';
 import type { CaseRecord } from '#core/case';
 import type { FieldIssue } from '#core/errors';
 import { maskIdentityNumber } from '#core/personnummer';
@@ -48,7 +48,7 @@ ${textField({ ...f('location'), label: t(lang, 'location'), value: v.location ??
 <dt>${t(lang, 'location')}</dt><dd>${sv.location}</dd>
 <dt>${t(lang, 'status')}</dt><dd>${t(lang, sent ? 'invitationSent' : 'invitationPending')}</dd>
 ${sv.outcome ? html`<dt>${t(lang, 'outcome')}</dt><dd>${tDynamic(lang, `outcome_${sv.outcome}`)}</dd>` : ''}
-${sv.declineReason ? html`<dt>${t(lang, 'declineReason')}</dt><dd>${sv.declineReason}</dd>` : ''}
+${sv.declineReason && canSeeParticipant(o.principal, c) ? html`<dt>${t(lang, 'declineReason')}</dt><dd>${sv.declineReason}</dd>` : ''}
 </dl></section>`;
   if (!staff || c.phase !== 'studyVisitInvited') return details;
   const f = (name: string) => ({ lang, name, value: v[name], issues: o.form === 'outcome' ? issues : [] });
@@ -72,7 +72,8 @@ ${textArea({ ...f('declineReason'), label: t(lang, 'declineReason') })}
 
 export function casePage(o: CasePageOpts) {
   const { lang, c } = o;
-  const staff = isStaff(o.principal);
+  // Identity, contact details, needs and free-text reasons only for those who need them.
+  const personal = canSeeParticipant(o.principal, c);
   const notice =
     o.notice === 'submitted'
       ? html`<div class="notice" role="status">${t(lang, 'referralReceived')}</div>`
@@ -88,21 +89,21 @@ ${notice}
 <dt>${t(lang, 'period')}</dt><dd>${c.plannedStart} – ${c.plannedEnd}</dd>
 <dt>${t(lang, 'placementAgreementRef')}</dt><dd>${c.placementAgreementRef}</dd>
 <dt>${t(lang, 'caseOfficer')}</dt><dd>${c.caseOfficer.name}, ${c.caseOfficer.organisationName}</dd>
-${c.closure ? html`<dt>${t(lang, 'closedReason')}</dt><dd>${c.closure.reason}</dd>` : ''}
+${c.closure && personal ? html`<dt>${t(lang, 'closedReason')}</dt><dd>${c.closure.reason}</dd>` : ''}
 </dl>
-<section aria-labelledby="p-h"><h2 id="p-h">${t(lang, 'participantContact')}</h2>
+${
+  personal
+    ? html`<section aria-labelledby="p-h"><h2 id="p-h">${t(lang, 'participantContact')}</h2>
 <dl>
 <dt>${t(lang, 'participantName')}</dt><dd>${c.participant.name}</dd>
 <dt>${t(lang, 'identityNumber')}</dt><dd>${maskIdentityNumber(c.participant.identityNumber)}</dd>
 <dt>${t(lang, 'email')}</dt><dd>${c.participant.email}</dd>
 <dt>${t(lang, 'phone')}</dt><dd>${c.participant.phone}</dd>
-${
-  staff || c.organisationId === o.principal.organisationId
-    ? html`<dt>${t(lang, 'adaptationNeeds')}</dt><dd>${c.needs.adaptation || '–'}</dd>
-<dt>${t(lang, 'language')}</dt><dd>${c.needs.languageSupport ? c.needs.language : t(lang, 'no')}</dd>`
+<dt>${t(lang, 'adaptationNeeds')}</dt><dd>${c.needs.adaptation || '–'}</dd>
+<dt>${t(lang, 'language')}</dt><dd>${c.needs.languageSupport ? c.needs.language : t(lang, 'no')}</dd>
+</dl></section>`
     : ''
 }
-</dl></section>
 ${studyVisitSection(o)}`;
   return page({
     lang,

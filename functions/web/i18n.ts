@@ -124,6 +124,39 @@ const STRINGS = {
   phase_startupMeeting: { sv: 'Vill börja: uppstartsmöte', en: 'Wants to start: start-up meeting' },
   phase_closed: { sv: 'Avslutat', en: 'Closed' },
   status_active: { sv: 'Aktivt', en: 'Active' },
+  run_RUNNING: { sv: 'Pågår', en: 'Running' },
+  run_SUCCEEDED: { sv: 'Klar', en: 'Succeeded' },
+  run_FAILED: { sv: 'Misslyckad', en: 'Failed' },
+  run_TIMED_OUT: { sv: 'Tidsgräns nådd', en: 'Timed out' },
+  run_ABORTED: { sv: 'Avbruten', en: 'Aborted' },
+  run_PENDING_REDRIVE: { sv: 'Väntar på omstart', en: 'Pending redrive' },
+  state_LoadCase: { sv: 'Läser ärendet', en: 'Reading the case' },
+  state_RouteByPhase: { sv: 'Väljer steg', en: 'Choosing the step' },
+  state_NotifyCoordinators: { sv: 'Meddelar praktikansvariga', en: 'Notifying coordinators' },
+  state_AwaitStudyVisitProposal: {
+    sv: 'Väntar på tid för studiebesök',
+    en: 'Waiting for a study-visit time',
+  },
+  state_RemindStudyVisitProposal: {
+    sv: 'Påminner om tid för studiebesök',
+    en: 'Reminding about a study-visit time',
+  },
+  state_SendStudyVisitInvitation: {
+    sv: 'Skickar inbjudan till studiebesök',
+    en: 'Sending the study-visit invitation',
+  },
+  state_AwaitStudyVisitOutcome: {
+    sv: 'Väntar på utfall av studiebesök',
+    en: 'Waiting for the study-visit outcome',
+  },
+  state_RemindStudyVisitOutcome: {
+    sv: 'Påminner om utfall av studiebesök',
+    en: 'Reminding about the study-visit outcome',
+  },
+  state_CloseCase: { sv: 'Avslutar ärendet', en: 'Closing the case' },
+  state_ReadyForStartupMeeting: { sv: 'Klar för uppstartsmöte', en: 'Ready for the start-up meeting' },
+  state_CaseClosed: { sv: 'Ärendet avslutat', en: 'Case closed' },
+  state_UnknownPhase: { sv: 'Okänt steg', en: 'Unknown phase' },
   status_closed: { sv: 'Avslutat', en: 'Closed' },
 } as const satisfies Record<string, Record<Lang, string>>;
 

@@ -43,7 +43,7 @@ export interface PageOpts {
   lang: Lang;
   title: string;
   principal?: Principal;
-  /** Path of this page without query, for the language switch. */
+  /** Path (and query) of this page, for the language switch. */
   path: string;
   body: Raw;
   status?: number;
@@ -57,6 +57,13 @@ function nav(lang: Lang, p: Principal | undefined): Raw {
   if (p.groups.includes('referrer')) items.push(['/referrals/new', 'navNewReferral']);
   if (p.groups.includes('admin')) items.push(['/admin/runs', 'navRuns']);
   return html`<nav aria-label="${t(lang, 'mainNav')}"><ul>${items.map(([href, key]) => html`<li><a href="${href}">${t(lang, key)}</a></li>`)}</ul></nav>`;
+}
+
+/** The same page (path and query) in another language. */
+function withLang(path: string, lang: Lang): string {
+  const u = new URL(path, 'http://page.invalid');
+  u.searchParams.set('lang', lang);
+  return u.pathname + u.search;
 }
 
 export function page(o: PageOpts): Raw {
@@ -75,7 +82,7 @@ export function page(o: PageOpts): Raw {
   <a class="brand" href="/">Stegvis</a>
   ${nav(o.lang, o.principal)}
   <div class="who">
-    <a href="${o.path}?lang=${other}" lang="${other}">${t(o.lang, 'otherLanguage')}</a>
+    <a href="${withLang(o.path, other)}" lang="${other}">${t(o.lang, 'otherLanguage')}</a>
     ${
       o.principal
         ? html`<span>${t(o.lang, 'signedInAs')} ${o.principal.name}</span>

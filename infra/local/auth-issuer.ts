@@ -197,10 +197,14 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
           'application/json',
         );
     } else if (req.method === 'GET' && path === '/logout') {
-      const target = url.searchParams.get('logout_uri') ?? `${opts.baseUrl}/`;
-      send(res, 302, '', 'text/plain', {
-        location: target.startsWith(opts.baseUrl) ? target : `${opts.baseUrl}/`,
-      });
+      const target = url.searchParams.get('logout_uri') ?? '';
+      let sameOrigin = false;
+      try {
+        sameOrigin = new URL(target).origin === new URL(opts.baseUrl).origin;
+      } catch {
+        sameOrigin = false;
+      }
+      send(res, 302, '', 'text/plain', { location: sameOrigin ? target : `${opts.baseUrl}/` });
     } else {
       send(res, 404, 'Not found', 'text/plain');
     }

@@ -18,11 +18,9 @@ export function loadClockAnchor(file: string, scale: number, realNow = Date.now(
   }
   if (!anchor || anchor.scale !== scale) {
     const virtualNow = anchor ? anchor.virtualAnchor + (realNow - anchor.realAnchor) * anchor.scale : realNow;
-    // Back to real time when the scale is 1; otherwise continue from where virtual time is.
-    anchor =
-      scale === 1
-        ? { realAnchor: realNow, virtualAnchor: realNow, scale }
-        : { realAnchor: realNow, virtualAnchor: virtualNow, scale };
+    // Continue from where virtual time is, whatever the new scale, so stored deadlines stay
+    // valid. (After an accelerated run, scale 1 keeps the lead; delete clock.json to drop it.)
+    anchor = { realAnchor: realNow, virtualAnchor: virtualNow, scale };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(anchor));
   }

@@ -371,6 +371,15 @@ describe('SES', () => {
         .map((fn) => logicalId(fn.executionRole))
         .sort(),
     );
+    // Sandbox-proof (recipient identities are authorized too) but pinned to the one sender.
+    const statements = ofType('AWS::IAM::Policy').flatMap(
+      ([, p]) =>
+        prop<{ Statement: { Action: string[]; Condition?: unknown }[] }>(p, 'PolicyDocument').Statement,
+    );
+    const send = statements.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail'));
+    expect(send).toHaveLength(3);
+    for (const st of send)
+      expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@example.org' } });
   });
 });
 

@@ -234,6 +234,14 @@ describe('referral → study visit → restart → outcome', () => {
     const invitations = (await inbox(host.sesUrl)).filter((m) => m.subject.includes('studiebesök'));
     expect(invitations).toHaveLength(0); // the SES store is in memory; no invitation was re-sent after the restart
 
+    const admin = await new Session(host.baseUrl).signIn(USERS.admin);
+    const running = (await (await admin.get('/api/admin/runs?status=RUNNING')).json()) as {
+      runs: { name: string; currentStep?: string }[];
+    };
+    expect(running.runs.find((x) => x.name === `case-${caseId}-1`)?.currentStep).toBe(
+      'AwaitStudyVisitOutcome',
+    );
+
     const missingReason = await coordinator.post(`/cases/${caseId}/study-visit/outcome`, {
       outcome: 'declined',
     });
@@ -254,8 +262,11 @@ describe('referral → study visit → restart → outcome', () => {
     expect(c.phase).toBe('closed');
     const page = await (await coordinator.get(`/cases/${caseId}`)).text();
     expect(page).toContain('Vill hellre börja studera på SFI');
+    // Recording again (a double click, a second coordinator) shows the case as it is.
     const again = await coordinator.post(`/cases/${caseId}/study-visit/outcome`, { outcome: 'wantsToStart' });
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe(`/cases/${caseId}`);
+    expect((await caseJson(coordinator, caseId)).status).toBe('closed');
   });
 
   it('lists the run for admins with reference, status, current step and start time', async () => {
@@ -266,7 +277,7 @@ describe('referral → study visit → restart → outcome', () => {
       runs: { name: string; status: string; caseReference: string; currentStep: string; startDate: string }[];
     };
     const run = runs.find((x) => x.name === `case-${caseId}-1`);
-    expect(run).toMatchObject({ status: 'SUCCEEDED', currentStep: 'CaseClosed' });
+    expect(run).toMatchObject({ status: 'SUCCEEDED' });
     expect(run?.caseReference).toMatch(/^SV-\d{4}-\d{4}$/);
     const detail = await (await admin.get(`/admin/runs/case-${caseId}-1`)).text();
     for (const s of [
@@ -275,8 +286,14 @@ describe('referral → study visit → restart → outcome', () => {
       'ExecutionRedriven',
       'CloseCase',
       'ExecutionSucceeded',
+      'Ärendet avslutat',
     ])
       expect(detail).toContain(s);
     expect(detail).not.toContain('Sara Hemlig');
+    // Admins watch runs; the participant's identity and needs are not theirs to see.
+    const casePage = await (await admin.get(`/cases/${caseId}`)).text();
+    expect(casePage).toContain('SV-');
+    for (const secret of ['Sara Hemlig', '19811218', 'Utmattningssyndrom', 'Vill hellre börja studera'])
+      expect(casePage).not.toContain(secret);
   });
 });

@@ -111,6 +111,14 @@ describe('validateStudyVisit', () => {
     );
     expect(r.ok && r.value.start.toISOString()).toBe('2026-12-03T09:00:00.000Z');
   });
+  it('rejects a visit more than six months ahead (a mistyped year)', () => {
+    const r = validateStudyVisit(
+      { date: '2036-12-03', startTime: '10:00', endTime: '11:30', location: 'REMAKE' },
+      { now },
+    );
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => `${i.field}:${i.code}`)).toEqual(['date:tooFar']);
+  });
   it('rejects past visits, reversed times and missing place', () => {
     const r = validateStudyVisit(
       { date: '2026-11-01', startTime: '11:00', endTime: '10:00', location: '' },

@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SfnWorkflow } from '#adapters/sfn-workflow';
 import type { Principal } from '#core/auth';
@@ -170,7 +175,7 @@ async function setup(opts: { beforeAwait?: (step: StepName, deps: Deps) => Promi
     const day = new Date(clock.now() + 3 * 86_400_000).toISOString().slice(0, 10);
     return { date: day, startTime: '10:00', endTime: '11:00', location: 'REMAKE' };
   };
-  return { deps, repo, mail, clock, record, waitingFor, finished, history, visit, seen };
+  return { deps, repo, mail, clock, record, waitingFor, finished, history, visit, seen, client, arn };
 }
 
 describe('placement workflow', () => {
@@ -279,5 +284,23 @@ describe('placement workflow', () => {
     expect(failed).toBeDefined();
     expect(JSON.stringify(events)).toContain('StepAlreadyDone');
     expect(t.mail.sent.filter((m) => m.calendar)).toHaveLength(1);
+  }, 40_000);
+
+  it('continues a run that stopped, in a new segment from the record, when the person acts', async () => {
+    const t = await setup();
+    await t.waitingFor('studyVisitProposal');
+    await t.client.send(
+      new StopExecutionCommand({ executionArn: t.arn, error: 'Test', cause: 'simulated failure' }),
+    );
+    await proposeStudyVisit(t.deps, coordinator, t.record.caseId, t.visit());
+    const c = await t.repo.getCase(t.record.caseId);
+    expect(c?.execution).toEqual({ segment: 2, name: 'case-wfcase00000001-2' });
+    await t.waitingFor('studyVisitOutcome');
+    expect(t.mail.sent.filter((m) => m.calendar)).toHaveLength(1);
+    const segment2 = await t.client.send(
+      new DescribeExecutionCommand({ executionArn: t.arn.replace(/-1$/, '-2') }),
+    );
+    expect(segment2.status).toBe('RUNNING');
+    expect(JSON.parse(segment2.input ?? '{}')).toEqual({ caseId: t.record.caseId });
   }, 40_000);
 });

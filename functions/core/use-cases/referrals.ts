@@ -54,7 +54,8 @@ export async function submitReferral(
     execution: { segment: 1, name: executionName(caseId, 1) },
     version: 1,
   };
-  const stored = await deps.repo.createCase(record, r.submissionId);
+  // Scoped to the submitter: another person's form id can never resolve to this case.
+  const stored = await deps.repo.createCase(record, `${referrer.sub}#${r.submissionId}`);
   // Started on every submit of the same form too: a start that failed after the case was
   // stored is completed by the retry, and a repeated start of the same name is harmless.
   const existing = stored.created ? record : await deps.repo.getCase(stored.caseId);

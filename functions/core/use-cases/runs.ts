@@ -16,6 +16,19 @@ export function currentStepOf(events: readonly RunEvent[]): string | undefined {
 }
 
 /** Admin list: every workflow run with its case reference, status, current step and start. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export async function listRuns(
   deps: Pick<Deps, 'workflow' | 'repo'>,
   opts: { status?: RunStatus; nextToken?: string; limit?: number },
@@ -23,22 +36,22 @@ export async function listRuns(
   const page = await deps.workflow.listExecutions({
     status: opts.status,
     nextToken: opts.nextToken,
-    limit: opts.limit ?? 50,
+    limit: opts.limit ?? 25,
   });
   const ids = page.runs.map((r) => parseExecutionName(r.name)?.caseId).filter((x): x is string => !!x);
   const cases = new Map((await deps.repo.getCases([...new Set(ids)])).map((c) => [c.caseId, c]));
-  const runs = await Promise.all(
-    page.runs.map(async (r): Promise<RunRow> => {
-      const caseId = parseExecutionName(r.name)?.caseId;
-      const recent = await deps.workflow.history(r.name, { newestFirst: true, limit: 25 });
-      return {
-        ...r,
-        caseId,
-        caseReference: caseId ? cases.get(caseId)?.reference : undefined,
-        currentStep: currentStepOf(recent),
-      };
-    }),
-  );
+  // History only for running runs, a few at a time: GetExecutionHistory has a small quota.
+  const runs = await mapLimit(page.runs, 4, async (r): Promise<RunRow> => {
+    const caseId = parseExecutionName(r.name)?.caseId;
+    const recent =
+      r.status === 'RUNNING' ? await deps.workflow.history(r.name, { newestFirst: true, limit: 25 }) : [];
+    return {
+      ...r,
+      caseId,
+      caseReference: caseId ? cases.get(caseId)?.reference : undefined,
+      currentStep: currentStepOf(recent),
+    };
+  });
   return { runs, nextToken: page.nextToken };
 }
 

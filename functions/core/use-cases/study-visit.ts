@@ -1,36 +1,76 @@
 import type { Principal } from '../auth.ts';
-import { STUDY_VISIT_OUTCOMES, type StepName, type StudyVisitOutcome } from '../case.ts';
-import { StepNotWaitingError, ValidationError } from '../errors.ts';
+import {
+  type CaseRecord,
+  derivePhase,
+  executionName,
+  STEP_PHASE,
+  STUDY_VISIT_OUTCOMES,
+  type StepName,
+  type StudyVisitOutcome,
+} from '../case.ts';
+import { type FieldIssue, StepNotWaitingError, TransientError, ValidationError } from '../errors.ts';
 import type { Deps } from '../ports.ts';
 import { type StudyVisitForm, validateStudyVisit } from '../referral.ts';
 import { updateCase } from './update-case.ts';
 
 /**
- * Completes the workflow's waiting task for `step`, if the record says it was waiting. A stale
- * token (task timed out into a reminder, or the local host restarted) is fine: the workflow
- * re-reads the record at LoadCase and continues from what was recorded.
+ * Records a person's action on a waiting step, then completes the workflow's waiting task.
+ *
+ * The record is written first (it is the source of truth) and keeps the task token, so that:
+ * - a retry of the same action after a failed SendTaskSuccess re-sends it (idempotent);
+ * - a stale token (the task timed out into a reminder, or the local host restarted) needs
+ *   nothing: the workflow re-reads the record at LoadCase and continues from what was recorded;
+ * - a run that has failed meanwhile is continued by a new execution segment from the record.
  */
-async function releaseStep(
+async function actOnStep(
   deps: Deps,
-  waiting: { step: StepName; token: string } | undefined,
+  caseId: string,
   step: StepName,
-) {
-  if (waiting?.step !== step) return;
-  await deps.workflow.sendTaskSuccess(waiting.token, { step });
+  apply: (c: CaseRecord) => void,
+): Promise<CaseRecord> {
+  const now = deps.clock.now();
+  const { before, after, changed } = await updateCase(deps.repo, caseId, now, (c) => {
+    if (derivePhase(c) === STEP_PHASE[step]) {
+      apply(c);
+      return c;
+    }
+    // Already recorded: a retry re-sends the task success below; anything else is a conflict.
+    if (c.waiting?.step === step) return undefined;
+    throw new StepNotWaitingError(`The case is not waiting for ${step}`);
+  });
+  const waiting = changed ? before.waiting : after.waiting;
+  await releaseStep(deps, after, waiting?.step === step ? waiting.token : undefined);
+  return after;
 }
 
-export async function proposeStudyVisit(
-  deps: Deps,
-  coordinator: Principal,
-  caseId: string,
-  form: StudyVisitForm,
-) {
-  const now = deps.clock.now();
-  const v = validateStudyVisit(form, { now });
+async function releaseStep(deps: Deps, c: CaseRecord, token: string | undefined) {
+  let result: 'ok' | 'stale' = 'stale';
+  if (token) {
+    try {
+      result = await deps.workflow.sendTaskSuccess(token, { caseId: c.caseId });
+    } catch (err) {
+      throw new TransientError('The workflow could not be told; the step is recorded, try again', {
+        cause: err,
+      });
+    }
+  }
+  if (result === 'ok') return;
+  // No live task took the success: make sure a run is there to continue from the record.
+  const run = await deps.workflow.describeExecution(c.execution.name);
+  if (run?.status === 'RUNNING') return;
+  const segment = c.execution.segment + 1;
+  const { after } = await updateCase(deps.repo, c.caseId, deps.clock.now(), (x) => {
+    if (x.execution.segment >= segment) return undefined;
+    x.execution = { segment, name: executionName(x.caseId, segment) };
+    return x;
+  });
+  await deps.workflow.startExecution(after.execution.name, { caseId: c.caseId });
+}
+
+export function proposeStudyVisit(deps: Deps, coordinator: Principal, caseId: string, form: StudyVisitForm) {
+  const v = validateStudyVisit(form, { now: deps.clock.now() });
   if (!v.ok) throw new ValidationError(v.issues);
-  const { before, after } = await updateCase(deps.repo, caseId, now, (c) => {
-    if (c.phase !== 'studyVisitScheduling')
-      throw new StepNotWaitingError('A study visit has already been proposed for this case');
+  return actOnStep(deps, caseId, 'studyVisitProposal', (c) => {
     c.studyVisit = {
       start: v.value.start.toISOString(),
       end: v.value.end.toISOString(),
@@ -38,14 +78,10 @@ export async function proposeStudyVisit(
       organizer: { name: coordinator.name, email: coordinator.email },
       sequence: 0,
     };
-    delete c.waiting;
-    return c;
   });
-  await releaseStep(deps, before.waiting, 'studyVisitProposal');
-  return after;
 }
 
-export async function recordStudyVisitOutcome(
+export function recordStudyVisitOutcome(
   deps: Deps,
   coordinator: Principal,
   caseId: string,
@@ -54,7 +90,7 @@ export async function recordStudyVisitOutcome(
   const now = deps.clock.now();
   const outcome = (form.outcome ?? '').trim();
   const reason = (form.declineReason ?? '').trim();
-  const issues = [];
+  const issues: FieldIssue[] = [];
   if (!(STUDY_VISIT_OUTCOMES as readonly string[]).includes(outcome))
     issues.push({
       field: 'outcome',
@@ -78,16 +114,11 @@ export async function recordStudyVisitOutcome(
     });
   if (issues.length) throw new ValidationError(issues);
 
-  const { before, after } = await updateCase(deps.repo, caseId, now, (c) => {
-    if (c.phase !== 'studyVisitInvited' || !c.studyVisit)
-      throw new StepNotWaitingError('The case is not waiting for a study-visit outcome');
+  return actOnStep(deps, caseId, 'studyVisitOutcome', (c) => {
+    if (!c.studyVisit) throw new StepNotWaitingError('No study visit to record an outcome for');
     c.studyVisit.outcome = outcome as StudyVisitOutcome;
     if (outcome === 'declined') c.studyVisit.declineReason = reason;
     c.studyVisit.outcomeRecordedAt = new Date(now).toISOString();
     c.studyVisit.outcomeRecordedBy = coordinator.sub;
-    delete c.waiting;
-    return c;
   });
-  await releaseStep(deps, before.waiting, 'studyVisitOutcome');
-  return after;
 }

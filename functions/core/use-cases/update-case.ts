@@ -25,6 +25,8 @@ export async function updateCase(
       updatedAt: new Date(now).toISOString(),
     };
     if (await repo.saveCase(after)) return { before, after, changed: true };
+    // Jittered backoff so racing writers do not collide again in lockstep.
+    await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
   }
   throw new ConflictError(`Case ${caseId} is being changed by someone else; try again`);
 }

@@ -18,6 +18,8 @@ import { updateCase } from './update-case.ts';
  * payloads carry no personal data) and reads everything else from the record.
  */
 
+const MAX_WAIT_SECONDS = 7 * 24 * 3600;
+
 /** LoadCase: where the workflow (re)enters, and how long the waiting step may wait. */
 export async function loadCase(
   deps: Deps,
@@ -28,6 +30,14 @@ export async function loadCase(
   if (!c) throw new NotFoundError(`Case ${caseId} not found`);
   const phase = derivePhase(c);
   const step = stepForPhase(phase);
+  if (c.waiting && c.waiting.step !== step) {
+    // A token of a step that is done: drop it so nobody acts on it again.
+    await updateCase(deps.repo, caseId, now, (x) => {
+      if (!x.waiting || x.waiting.step === stepForPhase(derivePhase(x))) return undefined;
+      delete x.waiting;
+      return x;
+    });
+  }
   if (!step) return { phase, reminderInSeconds: 1 };
   let due = c.reminders[step]?.dueAt;
   if (due === undefined) {
@@ -39,7 +49,9 @@ export async function loadCase(
     });
     due = after.reminders[step]?.dueAt ?? now;
   }
-  return { phase, reminderInSeconds: Math.max(1, Math.ceil((due - now) / 1000)) };
+  // At most a week per wait: far below Step Functions' limits, and an early timeout is harmless
+  // (SendReminder sends nothing before the reminder is due and the workflow waits again).
+  return { phase, reminderInSeconds: Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil((due - now) / 1000))) };
 }
 
 /** The workflow waits on a human step: remember its task token in the record. */

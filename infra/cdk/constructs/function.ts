@@ -166,6 +166,12 @@ export class StegvisFunction extends NodejsFunction {
   bindMail(mail: StegvisMail): this {
     this.addEnvironments(mail.environment);
     mail.grantSend(this);
+    acknowledge(
+      this.executionRole,
+      wildcardResourceFinding(this, mail.identitiesArn),
+      'In the SES sandbox SES authorizes every recipient identity too, so sending needs identity/*; ' +
+        'the ses:FromAddress condition pins the sender to MAIL_FROM and the configuration set is fixed.',
+    );
     return this;
   }
 }

@@ -63,12 +63,28 @@ export class StegvisMail extends Construct {
     };
   }
 
-  /** Send (SESv2 SendEmail, raw or not) from the identity, through the configuration set only. */
+  /**
+   * Any identity ARN SES checks, not just the sender's: while the account is in the SES sandbox,
+   * SES also authorizes each recipient's (verified) identity. The sender stays fixed by the
+   * ses:FromAddress condition, and sending only goes through the configuration set.
+   */
+  get identitiesArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'ses',
+      resource: 'identity',
+      resourceName: '*',
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /** Send (SESv2 SendEmail, raw or not) as MAIL_FROM only, through the configuration set. */
   grantSend(grantee: IGrantable): void {
+    const fromAddress = /<([^>]+)>/.exec(this.mailFrom)?.[1] ?? this.mailFrom;
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [this.identity.emailIdentityArn, this.configurationSetArn],
+        resources: [this.identitiesArn, this.configurationSetArn],
+        conditions: { StringEquals: { 'ses:FromAddress': fromAddress.trim() } },
       }),
     );
   }
