@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -10,6 +10,7 @@ import { ESBUILD_TARGET } from '../../infra/cdk/constructs/function.ts';
  * Bundled and minified as the CDK bundles Lambdas, every named error must keep its name.
  */
 const ROOT = join(import.meta.dirname, '..', '..');
+mkdirSync(join(ROOT, '.test-results'), { recursive: true });
 const dir = mkdtempSync(join(ROOT, '.test-results', 'bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
