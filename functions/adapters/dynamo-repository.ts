@@ -10,10 +10,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '#core/case';
-import type { CaseRepository } from '#core/ports';
+import type { CaseRepository, Page, PageRequest } from '#core/ports';
 import type { Unit } from '#core/units';
 
 const SUBMISSION_TTL_S = 30 * 24 * 3600;
+const CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#([a-z0-9]{8,40})$/;
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity'] as const;
@@ -134,7 +135,12 @@ export class DynamoCaseRepository implements CaseRepository {
     return result;
   }
 
-  private async queryCases(index: 'gsi1' | 'gsi2', pk: string, limit: number) {
+  /**
+   * The cursor is the index sort key of the last item (`<createdAt>#<caseId>`); the start key
+   * is rebuilt from it inside the queried partition, so a cursor cannot reach another one.
+   */
+  private async queryCases(index: 'gsi1' | 'gsi2', pk: string, page: PageRequest): Promise<Page<CaseRecord>> {
+    const cursor = page.after && CURSOR.exec(page.after);
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
@@ -142,18 +148,31 @@ export class DynamoCaseRepository implements CaseRepository {
         KeyConditionExpression: `${index}pk = :pk`,
         ExpressionAttributeValues: { ':pk': pk },
         ScanIndexForward: false,
-        Limit: limit,
+        Limit: page.limit,
+        ...(cursor
+          ? {
+              ExclusiveStartKey: {
+                [`${index}pk`]: pk,
+                [`${index}sk`]: cursor[0],
+                ...caseKey(cursor[1] as string),
+              },
+            }
+          : {}),
       }),
     );
-    return (out.Items ?? []).map((i) => fromItem<CaseRecord>(i));
+    const last = out.LastEvaluatedKey?.[`${index}sk`];
+    return {
+      items: (out.Items ?? []).map((i) => fromItem<CaseRecord>(i)),
+      ...(typeof last === 'string' ? { next: last } : {}),
+    };
   }
 
-  listCasesByOrganisation(organisationId: string, limit: number) {
-    return this.queryCases('gsi1', `ORG#${organisationId}`, limit);
+  listCasesByOrganisation(organisationId: string, page: PageRequest) {
+    return this.queryCases('gsi1', `ORG#${organisationId}`, page);
   }
 
-  listCases(limit: number) {
-    return this.queryCases('gsi2', 'CASES', limit);
+  listCases(page: PageRequest) {
+    return this.queryCases('gsi2', 'CASES', page);
   }
 
   async saveCase(next: CaseRecord) {

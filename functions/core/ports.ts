@@ -2,6 +2,17 @@ import type { CaseRecord } from './case.ts';
 import type { Clock } from './clock.ts';
 import type { Unit } from './units.ts';
 
+export interface PageRequest {
+  limit: number;
+  after?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque cursor of the next page; absent on the last page. */
+  next?: string;
+}
+
 /** What the domain needs from storage. The DynamoDB adapter implements it. */
 export interface CaseRepository {
   /** Next human reference for the year, e.g. SV-2026-0007 (atomic counter). */
@@ -13,8 +24,9 @@ export interface CaseRepository {
   createCase(record: CaseRecord, submissionId: string): Promise<{ created: boolean; caseId: string }>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCases(caseIds: readonly string[]): Promise<CaseRecord[]>;
-  listCasesByOrganisation(organisationId: string, limit: number): Promise<CaseRecord[]>;
-  listCases(limit: number): Promise<CaseRecord[]>;
+  /** Newest first, a page at a time; `after` is the `next` of the previous page. */
+  listCasesByOrganisation(organisationId: string, page: PageRequest): Promise<Page<CaseRecord>>;
+  listCases(page: PageRequest): Promise<Page<CaseRecord>>;
   /** Writes `next` only if the stored version is `next.version - 1`; false on a lost race. */
   saveCase(next: CaseRecord): Promise<boolean>;
   listUnits(): Promise<Unit[]>;

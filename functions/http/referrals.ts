@@ -12,11 +12,19 @@ const principalOf = (req: Req) => req.principal as NonNullable<Req['principal']>
 export const handler = httpHandler('referrals', {
   'GET /referrals': async (req) => {
     const deps = getDeps();
-    const [cases, units] = await Promise.all([
-      listVisibleCases(deps, principalOf(req)),
+    const [page, units] = await Promise.all([
+      listVisibleCases(deps, principalOf(req), { after: req.query.after }),
       deps.repo.listUnits(),
     ]);
-    return htmlResponse(referralListPage({ lang: req.lang, principal: principalOf(req), cases, units }));
+    return htmlResponse(
+      referralListPage({
+        lang: req.lang,
+        principal: principalOf(req),
+        cases: page.items,
+        next: page.next,
+        units,
+      }),
+    );
   },
 
   'GET /referrals/new': async (req) => {
@@ -47,9 +55,13 @@ export const handler = httpHandler('referrals', {
   },
 
   'GET /api/referrals': async (req) => {
-    const cases = await listVisibleCases(getDeps(), principalOf(req));
+    const page = await listVisibleCases(getDeps(), principalOf(req), {
+      after: req.query.after,
+      limit: Number(req.query.limit) || undefined,
+    });
     return jsonResponse({
-      referrals: cases.map((c) => ({
+      next: page.next ?? null,
+      referrals: page.items.map((c) => ({
         caseId: c.caseId,
         reference: c.reference,
         unitId: c.unitId,

@@ -86,6 +86,8 @@ export function referralListPage(o: {
   lang: Lang;
   principal: Principal;
   cases: CaseRecord[];
+  /** Cursor of the next (older) page, if any. */
+  next?: string;
   units: Unit[];
 }) {
   const { lang } = o;
@@ -103,6 +105,7 @@ ${
             `phase_${c.phase}`,
           )}</td><td>${formatDateTime(lang, c.createdAt)}</td></tr>`,
       )}</tbody></table>`
-}`;
+}
+${o.next ? html`<p><a href="/referrals?${new URLSearchParams({ after: o.next }).toString()}">${t(lang, 'nextPage')}</a></p>` : ''}`;
   return page({ lang, title: t(lang, 'referralsTitle'), principal: o.principal, path: '/referrals', body });
 }

@@ -269,6 +269,32 @@ describe('referral → study visit → restart → outcome', () => {
     expect((await caseJson(coordinator, caseId)).status).toBe('closed');
   });
 
+  it('pages through the referrals, newest first, within the organisation', async () => {
+    const s = await referrer();
+    const second = await s.post('/referrals', {
+      ...referral('0f8fad5b-d9cb-469f-a165-second000002'),
+      participantName: 'Bo Bladder',
+    });
+    expect(second.status).toBe(303);
+    const secondId = /\/cases\/([a-z0-9]+)/.exec(second.headers.get('location') ?? '')?.[1];
+    type Listing = { referrals: { caseId: string }[]; next: string | null };
+    const first = (await (await s.get('/api/referrals?limit=1')).json()) as Listing;
+    expect(first.referrals.map((r) => r.caseId)).toEqual([secondId]);
+    expect(first.next).toBeTruthy();
+    const older = (await (
+      await s.get(`/api/referrals?limit=1&after=${encodeURIComponent(first.next ?? '')}`)
+    ).json()) as Listing;
+    expect(older.referrals.map((r) => r.caseId)).toEqual([caseId]);
+    // A cursor cannot be bent to reach another organisation's partition.
+    const other = await new Session(host.baseUrl).signIn(USERS.otherReferrer);
+    const foreign = (await (
+      await other.get(`/api/referrals?after=${encodeURIComponent(first.next ?? '')}`)
+    ).json()) as Listing;
+    expect(foreign.referrals).toEqual([]);
+    const html = await (await s.get('/referrals')).text();
+    expect(html).not.toContain('Nästa sida');
+  });
+
   it('lists the run for admins with reference, status, current step and start time', async () => {
     const admin = await new Session(host.baseUrl).signIn(USERS.admin);
     const r = await admin.get('/api/admin/runs');

@@ -1,5 +1,5 @@
 import type { CaseRecord } from '#core/case';
-import type { CaseRepository, MailPort, OutgoingMessage } from '#core/ports';
+import type { CaseRepository, MailPort, OutgoingMessage, PageRequest } from '#core/ports';
 import type { Unit } from '#core/units';
 
 /**
@@ -30,11 +30,11 @@ export class MemoryRepo implements CaseRepository {
   async getCases(ids: readonly string[]) {
     return ids.map((id) => this.cases.get(id)).filter((c): c is CaseRecord => !!c);
   }
-  async listCasesByOrganisation(org: string) {
-    return [...this.cases.values()].filter((c) => c.organisationId === org);
+  async listCasesByOrganisation(org: string, page: PageRequest) {
+    return { items: [...this.cases.values()].filter((c) => c.organisationId === org).slice(0, page.limit) };
   }
-  async listCases() {
-    return [...this.cases.values()];
+  async listCases(page: PageRequest) {
+    return { items: [...this.cases.values()].slice(0, page.limit) };
   }
   async saveCase(next: CaseRecord) {
     const current = this.cases.get(next.caseId);

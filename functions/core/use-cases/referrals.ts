@@ -1,7 +1,7 @@
 import { canSeeCase, isStaff, type Principal } from '../auth.ts';
 import { type CaseRecord, executionName } from '../case.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
-import type { Deps } from '../ports.ts';
+import type { Deps, Page } from '../ports.ts';
 import { type ReferralForm, validateReferral } from '../referral.ts';
 
 /**
@@ -64,9 +64,15 @@ export async function submitReferral(
   return { caseId: stored.caseId, created: stored.created };
 }
 
-export async function listVisibleCases(deps: Pick<Deps, 'repo'>, p: Principal): Promise<CaseRecord[]> {
-  if (isStaff(p)) return deps.repo.listCases(200);
-  return deps.repo.listCasesByOrganisation(p.organisationId, 200);
+/** The cases a person may see, newest first, a page at a time. */
+export async function listVisibleCases(
+  deps: Pick<Deps, 'repo'>,
+  p: Principal,
+  page: { after?: string; limit?: number } = {},
+): Promise<Page<CaseRecord>> {
+  const request = { limit: Math.min(Math.max(page.limit ?? 50, 1), 100), after: page.after };
+  if (isStaff(p)) return deps.repo.listCases(request);
+  return deps.repo.listCasesByOrganisation(p.organisationId, request);
 }
 
 /** A case the principal may see; others' cases answer 404 so their existence is not revealed. */
