@@ -4,21 +4,19 @@ import { StepNotWaitingError, ValidationError } from '#core/errors';
 import { getVisibleCase } from '#core/use-cases/referrals';
 import { proposeStudyVisit, recordStudyVisitOutcome } from '#core/use-cases/study-visit';
 import { type CasePageOpts, casePage } from '#web/case-pages';
-import { htmlResponse, httpHandler, jsonResponse, type Req, redirect } from './kit.ts';
-
-const principalOf = (req: Req) => req.principal as NonNullable<Req['principal']>;
+import { htmlResponse, httpHandler, jsonResponse, type Req, redirect, signedIn } from './kit.ts';
 
 async function renderCase(req: Req, extra: Partial<CasePageOpts> = {}, status = 200) {
   const deps = getDeps();
-  const c = await getVisibleCase(deps, principalOf(req), req.params.caseId ?? '');
+  const c = await getVisibleCase(deps, signedIn(req), req.params.caseId ?? '');
   const unit = (await deps.repo.listUnits()).find((u) => u.unitId === c.unitId);
-  return htmlResponse(casePage({ lang: req.lang, principal: principalOf(req), c, unit, ...extra }), status);
+  return htmlResponse(casePage({ lang: req.lang, principal: signedIn(req), c, unit, ...extra }), status);
 }
 
 /** A form action on a case: validation errors re-render the case page with what was typed. */
 async function caseAction(req: Req, form: 'studyVisit' | 'outcome', act: () => Promise<unknown>) {
   try {
-    await getVisibleCase(getDeps(), principalOf(req), req.params.caseId ?? '');
+    // Staff-only routes: every case is visible to them; a missing case is a 404 from the use case.
     await act();
     logger.info('case step recorded', { caseId: req.params.caseId, form });
     return redirect(`/cases/${req.params.caseId}?done=${form}`);
@@ -45,16 +43,16 @@ export const handler = httpHandler('cases', {
 
   'POST /cases/{caseId}/study-visit': (req) =>
     caseAction(req, 'studyVisit', () =>
-      proposeStudyVisit(getDeps(), principalOf(req), req.params.caseId ?? '', req.form),
+      proposeStudyVisit(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
     ),
 
   'POST /cases/{caseId}/study-visit/outcome': (req) =>
     caseAction(req, 'outcome', () =>
-      recordStudyVisitOutcome(getDeps(), principalOf(req), req.params.caseId ?? '', req.form),
+      recordStudyVisitOutcome(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
     ),
 
   'GET /api/cases/{caseId}': async (req) => {
-    const c = await getVisibleCase(getDeps(), principalOf(req), req.params.caseId ?? '');
+    const c = await getVisibleCase(getDeps(), signedIn(req), req.params.caseId ?? '');
     return jsonResponse({
       caseId: c.caseId,
       reference: c.reference,

@@ -43,6 +43,9 @@ export interface Req {
 
 export type RouteImpl = (req: Req) => Promise<HttpResult>;
 
+/** The signed-in person on a route that is not public (the validator has already required one). */
+export const signedIn = (req: Req) => req.principal as NonNullable<Req['principal']>;
+
 type Parsed = { stegvis?: Omit<Req, 'event'> };
 
 const PARAM_SCHEMAS: Record<string, z.ZodMiniType<string>> = {

@@ -5,21 +5,19 @@ import { ValidationError } from '#core/errors';
 import { REFERRAL_FIELDS } from '#core/referral';
 import { listVisibleCases, submitReferral } from '#core/use-cases/referrals';
 import { referralFormPage, referralListPage } from '#web/referral-pages';
-import { htmlResponse, httpHandler, jsonResponse, type Req, redirect } from './kit.ts';
-
-const principalOf = (req: Req) => req.principal as NonNullable<Req['principal']>;
+import { htmlResponse, httpHandler, jsonResponse, type Req, redirect, signedIn } from './kit.ts';
 
 export const handler = httpHandler('referrals', {
   'GET /referrals': async (req) => {
     const deps = getDeps();
     const [page, units] = await Promise.all([
-      listVisibleCases(deps, principalOf(req), { after: req.query.after }),
+      listVisibleCases(deps, signedIn(req), { after: req.query.after }),
       deps.repo.listUnits(),
     ]);
     return htmlResponse(
       referralListPage({
         lang: req.lang,
-        principal: principalOf(req),
+        principal: signedIn(req),
         cases: page.items,
         next: page.next,
         units,
@@ -32,14 +30,14 @@ export const handler = httpHandler('referrals', {
     // A fresh submission id per form instance makes a double submit idempotent.
     const values = { submissionId: randomUUID(), languageSupport: 'no' };
     return htmlResponse(
-      referralFormPage({ lang: req.lang, principal: principalOf(req), units, values, issues: [] }),
+      referralFormPage({ lang: req.lang, principal: signedIn(req), units, values, issues: [] }),
     );
   },
 
   'POST /referrals': async (req) => {
     const deps = getDeps();
     try {
-      const { caseId, created } = await submitReferral(deps, principalOf(req), req.form);
+      const { caseId, created } = await submitReferral(deps, signedIn(req), req.form);
       logger.info('referral submitted', { caseId, created });
       return redirect(`/cases/${caseId}?submitted=1`);
     } catch (err) {
@@ -48,14 +46,14 @@ export const handler = httpHandler('referrals', {
       const values = Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, req.form[f] ?? '']));
       if (!values.submissionId) values.submissionId = randomUUID();
       return htmlResponse(
-        referralFormPage({ lang: req.lang, principal: principalOf(req), units, values, issues: err.issues }),
+        referralFormPage({ lang: req.lang, principal: signedIn(req), units, values, issues: err.issues }),
         400,
       );
     }
   },
 
   'GET /api/referrals': async (req) => {
-    const page = await listVisibleCases(getDeps(), principalOf(req), {
+    const page = await listVisibleCases(getDeps(), signedIn(req), {
       after: req.query.after,
       limit: Number(req.query.limit) || undefined,
     });

@@ -26,8 +26,7 @@ export async function loadCase(
   caseId: string,
 ): Promise<{ phase: Phase; reminderInSeconds: number }> {
   const now = deps.clock.now();
-  const c = await deps.repo.getCase(caseId);
-  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
+  const c = await requireCase(deps, caseId);
   const phase = derivePhase(c);
   const step = stepForPhase(phase);
   if (c.waiting && c.waiting.step !== step) {
@@ -64,16 +63,24 @@ export async function awaitStep(deps: Deps, caseId: string, step: StepName, toke
   });
 }
 
+async function requireCase(deps: Deps, caseId: string): Promise<CaseRecord> {
+  const c = await deps.repo.getCase(caseId);
+  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
+  return c;
+}
+
+async function unitOf(deps: Deps, c: CaseRecord) {
+  return (await deps.repo.listUnits()).find((u) => u.unitId === c.unitId);
+}
+
 async function unitCoordinators(deps: Deps, c: CaseRecord): Promise<string[]> {
-  const units = await deps.repo.listUnits();
-  return units.find((u) => u.unitId === c.unitId)?.coordinatorEmails ?? [];
+  return (await unitOf(deps, c))?.coordinatorEmails ?? [];
 }
 
 /** Tells the unit's coordinators that a referral waits for them; once per case. */
 export async function notifyNewReferral(deps: Deps, caseId: string) {
   const now = deps.clock.now();
-  const c = await deps.repo.getCase(caseId);
-  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
+  const c = await requireCase(deps, caseId);
   if (c.notifiedCoordinatorsAt) return { sent: false };
   const to = await unitCoordinators(deps, c);
   if (to.length) await deps.mail.send(newReferralNotice(c, to, deps.baseUrl));
@@ -88,11 +95,10 @@ export async function notifyNewReferral(deps: Deps, caseId: string) {
 /** E-mails the study-visit invitation once per proposal (SEQUENCE) and records that it went. */
 export async function sendStudyVisitInvitation(deps: Deps, caseId: string) {
   const now = deps.clock.now();
-  const c = await deps.repo.getCase(caseId);
-  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
+  const c = await requireCase(deps, caseId);
   const v = c.studyVisit;
   if (!v || v.invitationSentForSequence === v.sequence) return { sent: false };
-  const unit = (await deps.repo.listUnits()).find((u) => u.unitId === c.unitId);
+  const unit = await unitOf(deps, c);
   for (const m of studyVisitInvitation(c, unit, v.organizer)) await deps.mail.send(m);
   await updateCase(deps.repo, caseId, now, (x) => {
     if (!x.studyVisit || x.studyVisit.sequence !== v.sequence) return undefined;
@@ -105,8 +111,7 @@ export async function sendStudyVisitInvitation(deps: Deps, caseId: string) {
 /** A waiting step's reminder clock ran out: remind, and set the next reminder. */
 export async function sendReminder(deps: Deps, caseId: string, step: StepName) {
   const now = deps.clock.now();
-  const c = await deps.repo.getCase(caseId);
-  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
+  const c = await requireCase(deps, caseId);
   if (derivePhase(c) !== STEP_PHASE[step]) return { sent: false };
   const due = c.reminders[step]?.dueAt ?? 0;
   if (due > now) return { sent: false }; // already reminded for this period (retried invocation)
