@@ -1,10 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Nothing a test starts outlives it: a registry of the local hosts the tests start, killed by the
+ * global teardown, and a hook after every file that stops those its tests left running (see
+ * test/support/host.ts). Exported for test/integration/process-cleanup.test.ts.
+ */
+export const hostCleanup = {
+  globalSetup: ['test/setup/host-registry.ts'],
+  setupFiles: ['test/setup/host-cleanup.ts'],
+};
+
 // One vitest project per layer (see README "Tests"). Slow layers run with fewer workers so the
 // whole suite fits CI's two cores; integration and e2e boot the real local host.
 export default defineConfig({
   test: {
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    ...hostCleanup,
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: '.test-results/vitest.json' }]]
       : ['default'],

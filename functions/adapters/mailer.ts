@@ -1,9 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { buildMime, type OutgoingMail, parseAddress } from './mime.ts';
 
 export type { OutgoingMail } from './mime.ts';
+
+// A dynamic import, not a static one: deps.ts loads this module with `import()` on the first
+// message, and esbuild would hoist a static import of an external package (the Lambda runtime's
+// @aws-sdk/*) to the top of the single-file bundle, loading SES at every cold start.
+const ses = await import('@aws-sdk/client-sesv2');
+
+/** Timeouts of an SDK client's HTTP requests, in ms. */
+export interface SdkTimeouts {
+  /** Time to establish the connection. */
+  connectionTimeout: number;
+  /** Time without a response once the request is sent. */
+  requestTimeout: number;
+}
+
+/** SES: a slow SES fails the step (and Step Functions retries) instead of hanging the function. */
+export const SES_TIMEOUTS: SdkTimeouts = { requestTimeout: 5_000, connectionTimeout: 2_000 };
 
 export interface Mailer {
   /** Sends one message; resolves with the SES message id (SES replaces the Message-ID header with its own). */
@@ -26,7 +41,7 @@ export function createSesMailer(opts: {
       const localMessageId = `${randomUUID()}@${domain}`;
       const raw = buildMime(mail, { from, date: now(), messageId: localMessageId });
       const result = await client.send(
-        new SendEmailCommand({
+        new ses.SendEmailCommand({
           FromEmailAddress: fromAddress,
           Destination: {
             ToAddresses: mail.to.map((a) => parseAddress(a).address),
@@ -45,12 +60,13 @@ export function createSesMailer(opts: {
 
 /**
  * SESv2 client for Lambda: region from the environment (AWS_REGION), endpoint from the SDK's own
- * AWS_ENDPOINT_URL_SESV2 / AWS_ENDPOINT_URL handling, short timeouts so a slow SES fails the
- * step (and Step Functions retries) instead of hanging the function.
+ * AWS_ENDPOINT_URL_SESV2 / AWS_ENDPOINT_URL handling, short timeouts (SES_TIMEOUTS).
  */
-export function createSesClient(): SESv2Client {
-  return new SESv2Client({
+export function createSesClient(timeouts: SdkTimeouts = SES_TIMEOUTS): SESv2Client {
+  // A plain-object handler config: the SDK builds its own NodeHttpHandler from it (no second copy in
+  // the bundle), and without throwOnRequestTimeout a request timeout only logs a warning.
+  return new ses.SESv2Client({
     maxAttempts: 3,
-    requestHandler: new NodeHttpHandler({ requestTimeout: 5_000, connectionTimeout: 2_000 }),
+    requestHandler: { ...timeouts, throwOnRequestTimeout: true },
   });
 }

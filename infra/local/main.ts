@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { optionsFromEnv, startLocalHost } from './host.ts';
-import { HostStartError } from './services.ts';
+import { HostStartError, stopStaleDynamoDb } from './services.ts';
 
 // Lambda's runtime is current; this machine's Node 20 only runs the local host.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -7,6 +8,22 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 /** `npm start`: the whole platform on this machine. Ctrl-C stops every part. */
 async function main() {
   const options = optionsFromEnv();
+  // A process that starts the host for itself (the tests) sets this and keeps our stdin open: when
+  // that process dies, however it dies, stdin ends and the host stops instead of running on.
+  let parentGone = false;
+  let onParentGone = () => {
+    parentGone = true;
+  };
+  if (process.env.STEGVIS_STOP_ON_STDIN_END === '1') {
+    process.stdin.on('end', () => onParentGone());
+    process.stdin.on('error', () => onParentGone());
+    process.stdin.resume();
+  }
+  // Before the port checks: a host killed with `kill -9` leaves its DynamoDB Local running on this
+  // data, holding the port.
+  const stale = await stopStaleDynamoDb(join(options.dataDir, 'dynamodb'));
+  if (stale !== undefined)
+    options.log('stopped a DynamoDB Local left running by an earlier host', { pid: stale });
   const host = await startLocalHost(options);
   const lines = [
     '',
@@ -33,6 +50,8 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  onParentGone = () => void shutdown('stdin ended');
+  if (parentGone) onParentGone();
 }
 
 main().catch((err: Error) => {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -54,12 +55,85 @@ export async function waitFor(what: string, probe: () => Promise<unknown>, timeo
   );
 }
 
+/** DynamoDB Local's pid, in its data directory: a host that was killed cannot stop its DynamoDB Local. */
+const PID_FILE = 'DynamoDBLocal.pid';
+
+/** The process is running (not exited, not a zombie waiting to be reaped). */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops a DynamoDB Local left running on `dataDir` by a host that was killed (`kill -9`, a crash):
+ * it would hold its port and write to the same database files. Only a process whose command line
+ * (/proc/<pid>/cmdline, so Linux only) shows DynamoDB Local on this directory is stopped, never
+ * whatever process now has that pid. Returns the pid it stopped.
+ */
+export async function stopStaleDynamoDb(dataDir: string): Promise<number | undefined> {
+  const pidFile = join(dataDir, PID_FILE);
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  let args: string[] = [];
+  try {
+    args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    // gone, or no /proc to check it with
+  }
+  const dbPath = args[args.indexOf('-dbPath') + 1];
+  const stale =
+    Number.isInteger(pid) &&
+    pid > 0 &&
+    isRunning(pid) &&
+    args.some((a) => a.includes('DynamoDBLocal')) &&
+    dbPath !== undefined &&
+    resolve(dbPath) === resolve(dataDir);
+  rmSync(pidFile, { force: true });
+  if (!stale) return undefined;
+  const stopped = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (isRunning(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return !isRunning(pid);
+  };
+  process.kill(pid, 'SIGTERM');
+  if (!(await stopped(10_000))) {
+    process.kill(pid, 'SIGKILL');
+    if (!(await stopped(5_000)))
+      throw new HostStartError(`A DynamoDB Local left running on ${dataDir} (pid ${pid}) does not stop.`);
+  }
+  return pid;
+}
+
 export async function startDynamoDb(o: {
   port: number;
   dataDir: string;
 }): Promise<{ child: ChildProcess; client: DynamoDBClient }> {
   mkdirSync(o.dataDir, { recursive: true });
+  await stopStaleDynamoDb(o.dataDir);
   const child = spawnDynamo({ path: o.dataDir, port: o.port, sharedDb: true, stdio: 'pipe' });
+  const pidFile = join(o.dataDir, PID_FILE);
+  if (child.pid !== undefined) writeFileSync(pidFile, `${child.pid}\n`);
+  // However the host ends, short of SIGKILL, DynamoDB Local ends with it ('exit' allows no waiting).
+  const killOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
+  child.once('exit', () => {
+    process.off('exit', killOnExit);
+    try {
+      if (readFileSync(pidFile, 'utf8').trim() === String(child.pid)) rmSync(pidFile, { force: true });
+    } catch {
+      // already removed
+    }
+  });
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr = (stderr + String(d)).slice(-2000);

@@ -4,8 +4,11 @@
  * Bundles every Lambda of Stegvis (each HTTP handler module, the session authorizer and each task
  * module) with esbuild the way infra/cdk/constructs/function.ts has NodejsFunction do it, then
  * measures how long a fresh Node process takes to import the bundle, against a "floor": a module
- * that imports only the AWS SDK packages the bundle leaves external (the Lambda runtime provides
- * them, so every function pays for them regardless of our code). `ratio = importMs / floorMs`.
+ * that imports only the AWS SDK packages the bundle leaves external and loads at cold start (the
+ * Lambda runtime provides them, so every function pays for them regardless of our code). Packages
+ * the bundle imports with `import()` load on first use, not at import, so they are not in the
+ * floor; each run checks that importing the bundle loads no SDK package its floor does not.
+ * `ratio = importMs / floorMs`.
  *
  * Bundles are written to `.bench/tmp/<name>/index.mjs`, inside the repository, so that the
  * external `@aws-sdk/*` imports resolve from the repository's node_modules. Results go to
@@ -63,10 +66,18 @@ const CHILD_ENV: NodeJS.ProcessEnv = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
-/** Imports the module named by the first argument and prints how long that took, in ms. */
+/**
+ * Imports the module named by the first argument and prints how long that took, in ms, and which
+ * AWS SDK packages that import loaded. The SDK packages are CommonJS ("main" is dist-cjs, no
+ * "exports"), so Node loads them through require.cache, also when an ES module imports them; the
+ * list is read after the clock stops.
+ */
 const CHILD_SCRIPT =
   'const t = performance.now(); await import(process.argv[1]); const ms = performance.now() - t; ' +
-  'process.stdout.write(String(ms), () => process.exit(0));';
+  "const { createRequire } = await import('node:module'); " +
+  'const sdk = [...new Set(Object.keys(createRequire(process.argv[1]).cache)' +
+  '.map((f) => /node_modules\\/(@aws-sdk\\/[^/]+)\\//.exec(f)?.[1]).filter(Boolean))].sort(); ' +
+  'process.stdout.write(JSON.stringify({ ms, sdk }), () => process.exit(0));';
 
 interface Lambda {
   /** Readable name, as in StegvisFunctions.all: `http/cases`, `http/authorizer`, `tasks/load-case`. */
@@ -220,21 +231,26 @@ async function bundle(lambda: Lambda, target: string): Promise<Built> {
   };
 }
 
-/** One fresh Node process importing `file`; returns the import time in ms. */
-function timeImport(file: string): number {
+/** One fresh Node process importing `file`; returns the import time in ms and the SDK packages it loaded. */
+function timeImport(file: string): { ms: number; sdk: string[] } {
   const child = spawnSync(
     process.execPath,
     ['--input-type=module', '-e', CHILD_SCRIPT, pathToFileURL(file).href],
     { cwd: REPO_ROOT, env: CHILD_ENV, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS },
   );
-  const ms = Number(child.stdout);
-  if (child.error || child.status !== 0 || child.stdout === '' || !Number.isFinite(ms)) {
+  let out: { ms: number; sdk: string[] } | undefined;
+  try {
+    out = JSON.parse(child.stdout) as { ms: number; sdk: string[] };
+  } catch {
+    out = undefined;
+  }
+  if (child.error || child.status !== 0 || !out || !Number.isFinite(out.ms)) {
     const why = child.error?.message ?? `exit ${child.status ?? child.signal}`;
     throw new Error(
       `importing ${relative(REPO_ROOT, file)} failed (${why}): ${child.stderr.trim().slice(0, 2000)}`,
     );
   }
-  return ms;
+  return out;
 }
 
 function median(values: number[]): number {
@@ -261,15 +277,34 @@ function measure(built: Built): { importMs: number; floorMs: number } {
   }
   const bundleTimes: number[] = [];
   const floorTimes: number[] = [];
+  let bundleSdk: string[] = [];
+  let floorSdk: string[] = [];
   for (let run = 0; run < RUNS; run++) {
+    const bundle = () => {
+      const r = timeImport(built.bundleFile);
+      bundleTimes.push(r.ms);
+      bundleSdk = r.sdk;
+    };
+    const floor = () => {
+      const r = timeImport(built.floorFile);
+      floorTimes.push(r.ms);
+      floorSdk = r.sdk;
+    };
     if (run % 2 === 0) {
-      bundleTimes.push(timeImport(built.bundleFile));
-      floorTimes.push(timeImport(built.floorFile));
+      bundle();
+      floor();
     } else {
-      floorTimes.push(timeImport(built.floorFile));
-      bundleTimes.push(timeImport(built.bundleFile));
+      floor();
+      bundle();
     }
   }
+  // The floor is "the same SDK clients alone" only if the bundle loads no other SDK package when it
+  // is imported: one it imports lazily (`import()`) must not be evaluated before first use.
+  const extra = bundleSdk.filter((p) => !floorSdk.includes(p));
+  if (extra.length > 0)
+    throw new Error(
+      `importing the bundle loads ${extra.join(', ')}, which its floor does not: not comparable`,
+    );
   return { importMs: median(bundleTimes), floorMs: median(floorTimes) };
 }
 
@@ -374,6 +409,12 @@ async function main(): Promise<number> {
     undefined,
   );
   if (largest) printContributors(largest);
+  const lazy = unique(results.flatMap((r) => r.sdkDynamicImports ?? [])).map((p) => {
+    const n = results.filter((r) => r.sdkDynamicImports?.includes(p)).length;
+    return `${shortSdk(p)} (${n} bundle${n === 1 ? '' : 's'})`;
+  });
+  if (lazy.length > 0)
+    console.log(`\nLoaded on first use (import(), so not in the floor): ${lazy.join(', ')}`);
   const bundled = unique(results.flatMap((r) => r.sdkBundled));
   if (bundled.length > 0)
     console.log(`\nBundled in (not external, so not the runtime's copy): ${bundled.join(', ')}`);
