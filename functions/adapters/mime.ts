@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isDeliverableAddress } from '#core/forms/email';
 
 /**
  * Raw MIME (RFC 5322 / 2045–2047) builder for SES `SendEmail` with `Content.Raw`. Calendar
@@ -159,7 +160,7 @@ export function parseAddress(input: string): { name?: string; address: string } 
   const angle = /^(.*)<([^<>]+)>$/s.exec(trimmed);
   const name = angle ? angle[1]!.trim().replace(/^"(.*)"$/s, '$1') : undefined;
   const address = (angle ? angle[2]! : trimmed).trim();
-  if (!/^[^\s@"<>(),;:\\]+@[^\s@"<>(),;:\\]+$/.test(address) || /[\r\n]/.test(name ?? '')) {
+  if (!isDeliverableAddress(address) || /[\r\n]/.test(name ?? '')) {
     // The address itself is personal data: keep it out of the message.
     throw new Error('Invalid e-mail address');
   }

@@ -16,7 +16,7 @@ export interface IdentityNumber {
   birthDate: string;
 }
 
-export type IdentityErrorCode = 'required' | 'format' | 'date' | 'future' | 'checksum';
+export type IdentityErrorCode = 'required' | 'format' | 'date' | 'future' | 'serial000' | 'checksum';
 
 export type ParseIdentityResult =
   | { ok: true; value: IdentityNumber }
@@ -39,6 +39,10 @@ const MESSAGES: Record<IdentityErrorCode, { sv: string; en: string }> = {
   future: {
     sv: 'Födelsedatumet kan inte ligga i framtiden. Kontrollera numret.',
     en: 'The date of birth cannot be in the future. Please check the number.',
+  },
+  serial000: {
+    sv: 'Födelsenumret 000 delas aldrig ut. Kontrollera de fyra sista siffrorna.',
+    en: 'The serial number 000 is never issued. Please check the last four digits.',
   },
   checksum: {
     sv: 'Kontrollsiffran stämmer inte. Kontrollera numret.',
@@ -86,17 +90,20 @@ function isRealDate({ year, month, day }: CalendarDate): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-const stockholmDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Stockholm',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+// Made on first use: building a time-zone formatter costs ~12 ms, at every cold start otherwise.
+let stockholmDate: Intl.DateTimeFormat | undefined;
+const stockholmFormatter = () =>
+  (stockholmDate ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Stockholm',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }));
 
 /** The calendar date of an instant in Sweden. */
 function swedishCalendarDate(instant: Date): CalendarDate {
   if (Number.isNaN(instant.getTime())) throw new RangeError('parseIdentityNumber: today is an invalid Date');
-  const parts = stockholmDate.formatToParts(instant);
+  const parts = stockholmFormatter().formatToParts(instant);
   const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
   return { year: part('year'), month: part('month'), day: part('day') };
 }
@@ -112,7 +119,14 @@ function luhnCheckDigit(nineDigits: string): number {
 }
 
 export function parseIdentityNumber(input: string, today: Date): ParseIdentityResult {
-  const text = typeof input === 'string' ? input.trim() : '';
+  // What people paste: a space, an en dash or another dash in place of the hyphen.
+  const text =
+    typeof input === 'string'
+      ? input
+          .trim()
+          .replace(/[\u2010-\u2015\u2212\uFE63\uFF0D]/g, '-')
+          .replace(/^(\d{6}|\d{8})\s+(\d{4})$/, '$1-$2')
+      : '';
   if (text === '') return fail('required');
 
   let digits: string;
@@ -150,6 +164,8 @@ export function parseIdentityNumber(input: string, today: Date): ParseIdentityRe
   if (year < MIN_YEAR || !isRealDate(birth)) return fail('date');
   if (compareDates(birth, todayDate) > 0) return fail('future');
 
+  // The birth number (serial) 000 is never issued (Skatteverket).
+  if (tail.slice(6, 9) === '000') return fail('serial000');
   if (luhnCheckDigit(tail.slice(0, 9)) !== Number(tail[9])) return fail('checksum');
 
   return {

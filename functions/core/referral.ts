@@ -1,5 +1,6 @@
 import { GENDERS, type Gender } from './case.ts';
 import type { FieldIssue } from './errors.ts';
+import { isDeliverableAddress } from './forms/email.ts';
 import { type IdentityNumber, parseIdentityNumber } from './personnummer.ts';
 
 /** What the referral form posts (all strings, as a browser sends them). */
@@ -40,7 +41,6 @@ export interface ValidReferral {
 
 const msg = (field: string, code: string, sv: string, en: string): FieldIssue => ({ field, code, sv, en });
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const PHONE = /^\+?[0-9 ()-]{6,20}$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const SUBMISSION_ID = /^[A-Za-z0-9-]{16,64}$/;
@@ -87,7 +87,7 @@ export function validateReferral(
     issues.push(
       msg('email', 'required', 'Ange deltagarens e-postadress.', "Enter the participant's e-mail address."),
     );
-  else if (!EMAIL.test(email) || email.length > 254)
+  else if (!isDeliverableAddress(email))
     issues.push(
       msg(
         'email',
@@ -310,15 +310,15 @@ export function validateStudyVisit(
   if (!HHMM.test(endTime))
     issues.push(msg('endTime', 'time', 'Ange sluttid som TT:MM.', 'Enter the end time as HH:MM.'));
   if (!location)
-    issues.push(
-      msg('location', 'required', 'Ange plats för studiebesöket.', 'Enter the place of the study visit.'),
-    );
+    issues.push(msg('location', 'required', 'Ange plats för mötet.', 'Enter the place of the meeting.'));
   else if (location.length > 300)
     issues.push(msg('location', 'length', 'Högst 300 tecken.', 'At most 300 characters.'));
-  if (issues.length > 0) return { ok: false, issues };
-  const start = stockholmToInstant(date, startTime);
-  const end = stockholmToInstant(date, endTime);
-  if (end <= start)
+  // The time checks run whenever the date and times can be read, beside the field errors: a
+  // person learns everything wrong with the form in one round.
+  const timesReadable = !!parseIsoDate(date) && HHMM.test(startTime) && HHMM.test(endTime);
+  const start = timesReadable ? stockholmToInstant(date, startTime) : undefined;
+  const end = timesReadable ? stockholmToInstant(date, endTime) : undefined;
+  if (start && end && end <= start)
     issues.push(
       msg(
         'endTime',
@@ -327,19 +327,17 @@ export function validateStudyVisit(
         'The end time must be after the start time.',
       ),
     );
-  if (start.getTime() < ctx.now)
-    issues.push(
-      msg('date', 'past', 'Studiebesöket måste ligga i framtiden.', 'The study visit must be in the future.'),
-    );
-  else if (start.getTime() > ctx.now + 180 * 24 * 3600 * 1000)
+  if (start && start.getTime() < ctx.now)
+    issues.push(msg('date', 'past', 'Tiden måste ligga i framtiden.', 'The time must be in the future.'));
+  else if (start && start.getTime() > ctx.now + 180 * 24 * 3600 * 1000)
     issues.push(
       msg(
         'date',
         'tooFar',
-        'Studiebesöket kan ligga högst sex månader fram.',
-        'The study visit can be at most six months ahead.',
+        'Tiden kan ligga högst sex månader fram.',
+        'The time can be at most six months ahead.',
       ),
     );
-  if (issues.length > 0) return { ok: false, issues };
+  if (issues.length > 0 || !start || !end) return { ok: false, issues };
   return { ok: true, value: { start, end, location } };
 }

@@ -133,10 +133,8 @@ describe('parseIdentityNumber: invalid numbers', () => {
     { input: '811218-+9876', code: 'format', why: 'two separators' },
     { input: '-8112189876', code: 'format', why: 'leading separator' },
     { input: '8112189876-', code: 'format', why: 'trailing separator' },
-    { input: '811218 9876', code: 'format', why: 'inner space' },
     { input: '811218 -9876', code: 'format', why: 'space before separator' },
     { input: '8112 18-9876', code: 'format', why: 'space inside date' },
-    { input: '811218\u20139876', code: 'format', why: 'en dash separator' },
     { input: '811218/9876', code: 'format', why: 'slash separator' },
     { input: '８１１２１８-９８７６', code: 'format', why: 'full-width digits' },
     // Dates.
@@ -229,4 +227,30 @@ describe('formatIdentityNumber and maskIdentityNumber', () => {
       expect(maskIdentityNumber(value)).toBe('********-****');
     },
   );
+});
+
+describe('what people paste', () => {
+  it.each([
+    ['19811218 9876', 'a space'],
+    ['19811218–9876', 'an en dash'],
+    ['811218−9876', 'a minus sign'],
+    ['811218‑9876', 'a non-breaking hyphen'],
+    ['  811218 9876 ', 'spaces around'],
+  ])('accepts %s (%s in place of the hyphen)', (input) => {
+    expect(parseIdentityNumber(input, TODAY)).toMatchObject({
+      ok: true,
+      value: { normalized: '198112189876' },
+    });
+  });
+
+  it.each(['811218 98 76', '8112 18-9876', '811218--9876', '811218 –9876'])('still refuses %s', (input) => {
+    expect(parseIdentityNumber(input, TODAY)).toMatchObject({ ok: false, code: 'format' });
+  });
+
+  it('refuses the serial number 000, which is never issued, with its own code', () => {
+    // 000 with a check digit that would otherwise pass Luhn.
+    for (const c of '0123456789')
+      expect(parseIdentityNumber(`19811218-000${c}`, TODAY)).toMatchObject({ ok: false, code: 'serial000' });
+    expect(parseIdentityNumber('811218-0019', TODAY)).not.toMatchObject({ code: 'serial000' });
+  });
 });

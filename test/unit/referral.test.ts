@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { stockholmToInstant, validateReferral, validateStudyVisit } from '#core/referral';
+import { issueText } from '#web/issue-texts';
 
 const today = new Date('2026-11-22T10:00:00Z');
 const units = ['remake', 'matmissionen'];
@@ -51,9 +52,9 @@ describe('validateReferral', () => {
       ].sort(),
     );
     for (const i of r.issues) {
-      expect(i.sv.length).toBeGreaterThan(5);
-      expect(i.en.length).toBeGreaterThan(5);
-      expect(i.sv).not.toBe(i.en);
+      expect(issueText('sv', i).length).toBeGreaterThan(5);
+      expect(issueText('en', i).length).toBeGreaterThan(5);
+      expect(issueText('sv', i)).not.toBe(issueText('en', i));
     }
   });
 
@@ -119,13 +120,18 @@ describe('validateStudyVisit', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issues.map((i) => `${i.field}:${i.code}`)).toEqual(['date:tooFar']);
   });
-  it('rejects past visits, reversed times and missing place', () => {
+  it('rejects past visits, reversed times and missing place, all in one round', () => {
     const r = validateStudyVisit(
       { date: '2026-11-01', startTime: '11:00', endTime: '10:00', location: '' },
       { now },
     );
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.issues.map((i) => i.field).sort()).toEqual(['location']);
+    if (!r.ok)
+      expect(r.issues.map((i) => `${i.field}:${i.code}`).sort()).toEqual([
+        'date:past',
+        'endTime:order',
+        'location:required',
+      ]);
     const r2 = validateStudyVisit(
       { date: '2026-11-01', startTime: '11:00', endTime: '10:00', location: 'x' },
       { now },
