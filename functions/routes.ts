@@ -5,6 +5,7 @@
  *
  * Pure data: importing it must not load any handler code.
  */
+import { ACTION_NAMES, ACTIONS } from './core/process/declaration.ts';
 export const ROLES = ['referrer', 'supervisor', 'coordinator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -38,17 +39,38 @@ export const routes: readonly RouteDef[] = [
     roles: ['referrer', 'supervisor', 'coordinator', 'admin'],
     kind: 'page',
   },
-  { method: 'GET', path: '/referrals', handler: 'referrals', roles: ['referrer', ...staff], kind: 'page' },
+  {
+    method: 'GET',
+    path: '/referrals',
+    handler: 'referrals',
+    roles: ['referrer', 'supervisor', ...staff],
+    kind: 'page',
+  },
   { method: 'GET', path: '/referrals/new', handler: 'referrals', roles: ['referrer'], kind: 'page' },
   { method: 'POST', path: '/referrals', handler: 'referrals', roles: ['referrer'], kind: 'page' },
   { method: 'GET', path: '/api/referrals', handler: 'referrals', roles: ['referrer', ...staff], kind: 'api' },
-  { method: 'GET', path: '/cases/{caseId}', handler: 'cases', roles: ['referrer', ...staff], kind: 'page' },
-  { method: 'POST', path: '/cases/{caseId}/study-visit', handler: 'cases', roles: staff, kind: 'page' },
   {
-    method: 'POST',
-    path: '/cases/{caseId}/study-visit/outcome',
+    method: 'GET',
+    path: '/cases/{caseId}',
     handler: 'cases',
-    roles: staff,
+    roles: ['referrer', 'supervisor', ...staff],
+    kind: 'page',
+  },
+  // One form post per action of the process declaration, with the action's roles.
+  ...ACTION_NAMES.map(
+    (a): RouteDef => ({
+      method: 'POST',
+      path: `/cases/{caseId}/${ACTIONS[a].path}`,
+      handler: 'cases',
+      roles: ACTIONS[a].roles,
+      kind: 'page',
+    }),
+  ),
+  {
+    method: 'GET',
+    path: '/todo',
+    handler: 'home',
+    roles: ['referrer', 'supervisor', 'coordinator', 'admin'],
     kind: 'page',
   },
   {

@@ -10,13 +10,15 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '#core/case';
-import type { CaseRepository, Page, PageRequest } from '#core/ports';
+import { UnitFullError } from '#core/errors';
+import type { CaseEntry, CaseRepository, EntryKind, Page, PageRequest, SaveOptions } from '#core/ports';
 import type { Unit } from '#core/units';
 
 const SUBMISSION_TTL_S = 30 * 24 * 3600;
 const CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#([a-z0-9]{8,40})$/;
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+const placesKey = (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'PLACES' });
 const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity'] as const;
 
 function toCaseItem(c: CaseRecord) {
@@ -38,8 +40,24 @@ function fromItem<T>(item: Record<string, unknown>): T {
   return copy as T;
 }
 
-export function createDocumentClient(client = new DynamoDBClient({ maxAttempts: 4 })) {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+/**
+ * The document client: on `client`, or on a client with region and endpoint from the environment
+ * (AWS_REGION, AWS_ENDPOINT_URL_DYNAMODB) and `timeouts` (ms).
+ */
+export function createDocumentClient(
+  client?: DynamoDBClient,
+  timeouts: { requestTimeout: number; connectionTimeout: number } = {
+    requestTimeout: 5_000,
+    connectionTimeout: 2_000,
+  },
+) {
+  // A plain-object handler config: the SDK builds its own NodeHttpHandler from it, and without
+  // throwOnRequestTimeout a request timeout only logs a warning (a hung call would run into the
+  // Lambda timeout instead of failing and being retried).
+  const dynamo =
+    client ??
+    new DynamoDBClient({ maxAttempts: 4, requestHandler: { ...timeouts, throwOnRequestTimeout: true } });
+  return DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 /** The CaseRepository on DynamoDB (single table; see table-schema.ts). */
@@ -175,21 +193,130 @@ export class DynamoCaseRepository implements CaseRepository {
     return this.queryCases('gsi2', 'CASES', page);
   }
 
-  async saveCase(next: CaseRecord) {
-    try {
-      await this.doc.send(
-        new PutCommand({
+  /**
+   * Active cases, reading the all-cases index and keeping the active ones until the page is
+   * full. A sparse index of active cases is the scalable way; it comes with the admin console.
+   */
+  async listActiveCases(page: PageRequest): Promise<Page<CaseRecord>> {
+    const items: CaseRecord[] = [];
+    let after = page.after;
+    do {
+      const p = await this.queryCases('gsi2', 'CASES', { limit: Math.max(page.limit, 50), after });
+      items.push(...p.items.filter((c) => c.status === 'active'));
+      after = p.next;
+    } while (after && items.length < page.limit);
+    return { items, ...(after ? { next: after } : {}) };
+  }
+
+  async saveCase(next: CaseRecord, options: SaveOptions = {}): Promise<boolean> {
+    const casePut = {
+      TableName: this.table,
+      Item: toCaseItem(next),
+      ConditionExpression: 'version = :expected',
+      ExpressionAttributeValues: { ':expected': next.version - 1 },
+    };
+    const { claimPlace, releasePlace, entries = [] } = options;
+    if (!claimPlace && !releasePlace && entries.length === 0) {
+      try {
+        await this.doc.send(new PutCommand(casePut));
+        return true;
+      } catch (err) {
+        if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+        throw err;
+      }
+    }
+    // The record, the unit's place count and the entries change together or not at all.
+    const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+      { Put: casePut },
+    ];
+    if (claimPlace)
+      items.push({
+        Update: {
           TableName: this.table,
-          Item: toCaseItem(next),
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': next.version - 1 },
-        }),
-      );
+          Key: placesKey(claimPlace.unitId),
+          UpdateExpression: 'SET inUse = if_not_exists(inUse, :zero) + :one, entity = :entity',
+          ConditionExpression: 'attribute_not_exists(inUse) OR inUse < :capacity',
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':capacity': claimPlace.capacity,
+            ':entity': 'places',
+          },
+        },
+      });
+    if (releasePlace)
+      items.push({
+        Update: {
+          TableName: this.table,
+          Key: placesKey(releasePlace.unitId),
+          UpdateExpression: 'SET inUse = inUse - :one',
+          ConditionExpression: 'inUse > :zero',
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+        },
+      });
+    for (const e of entries)
+      items.push({
+        Put: {
+          TableName: this.table,
+          Item: {
+            pk: caseKey(next.caseId).pk,
+            sk: `ENTRY#${e.kind}#${next.updatedAt}#${e.entryId}`,
+            entity: 'entry',
+            kind: e.kind,
+            entryId: e.entryId,
+            data: e.data,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
+    try {
+      await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
-      throw err;
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const reasons = err.CancellationReasons ?? [];
+      if (
+        claimPlace &&
+        reasons[1]?.Code === 'ConditionalCheckFailed' &&
+        reasons[0]?.Code !== 'ConditionalCheckFailed'
+      )
+        throw new UnitFullError(`Every place of ${claimPlace.unitId} is held`);
+      // A release of a count already at zero must not block closing the case: retry without it.
+      if (
+        releasePlace &&
+        reasons[claimPlace ? 2 : 1]?.Code === 'ConditionalCheckFailed' &&
+        reasons[0]?.Code !== 'ConditionalCheckFailed'
+      )
+        return this.saveCase(next, { ...options, releasePlace: undefined });
+      return false;
     }
+  }
+
+  async placesInUse(unitId: string) {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: placesKey(unitId), ConsistentRead: true }),
+    );
+    return typeof out.Item?.inUse === 'number' ? out.Item.inUse : 0;
+  }
+
+  async listEntries(caseId: string, kind: EntryKind): Promise<CaseEntry[]> {
+    const out: CaseEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': caseKey(caseId).pk, ':prefix': `ENTRY#${kind}#` },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of page.Items ?? [])
+        out.push({ kind, entryId: String(i.entryId), data: (i.data ?? {}) as Record<string, unknown> });
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   async listUnits(): Promise<Unit[]> {

@@ -1,13 +1,18 @@
-import {
+import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import type { RunEvent, RunStatus, WorkflowPort } from '#core/ports';
+
+// A dynamic import, not a static one: deps.ts loads this module with `import()` on the first
+// workflow call, and esbuild would hoist a static import of an external package (the Lambda
+// runtime's @aws-sdk/*) to the top of the single-file bundle, loading Step Functions at every
+// cold start.
+const {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
-  type HistoryEvent,
   ListExecutionsCommand,
   SendTaskSuccessCommand,
-  type SFNClient,
   StartExecutionCommand,
-} from '@aws-sdk/client-sfn';
-import type { RunEvent, RunStatus, WorkflowPort } from '#core/ports';
+  StopExecutionCommand,
+} = await import('@aws-sdk/client-sfn');
 
 const STALE_TOKEN_ERRORS = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
@@ -85,6 +90,17 @@ export class SfnWorkflow implements WorkflowPort {
       })),
       nextToken: out.nextToken,
     };
+  }
+
+  async stopExecution(name: string, error: string, cause: string) {
+    try {
+      await this.client.send(
+        new StopExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name), error, cause }),
+      );
+    } catch (err) {
+      // Already ended or never started: nothing to stop.
+      if ((err as Error).name !== 'ExecutionDoesNotExist') throw err;
+    }
   }
 
   async describeExecution(name: string) {

@@ -28,19 +28,30 @@ export function requireRole(
 export const isStaff = (p: Principal) => p.groups.includes('coordinator') || p.groups.includes('admin');
 const isReferrerOnly = (p: Principal) => p.groups.includes('referrer') && !isStaff(p);
 
+type Visible = Pick<CaseRecord, 'organisationId'> & { supervisor?: { email: string } };
+
+/** The supervisor assigned to the case (they run the training and need its details). */
+export const isAssignedSupervisor = (p: Principal, c: Visible) =>
+  p.groups.includes('supervisor') &&
+  !!c.supervisor &&
+  c.supervisor.email.toLowerCase() === p.email.toLowerCase();
+
+const sameOrganisation = (p: Principal, c: Visible) =>
+  p.groups.includes('referrer') && !!p.organisationId && p.organisationId === c.organisationId;
+
 /** Who may see the participant's identity, contact details and needs: the coordinators who
- * place them and the referring organisation. Admins watch runs and see references only. */
-export function canSeeParticipant(p: Principal, c: Pick<CaseRecord, 'organisationId'>): boolean {
-  return (
-    p.groups.includes('coordinator') ||
-    (p.groups.includes('referrer') && !!p.organisationId && p.organisationId === c.organisationId)
-  );
+ * place them, the assigned supervisor and the referring organisation. Admins watch runs and
+ * see references only. */
+export function canSeeParticipant(p: Principal, c: Visible): boolean {
+  return p.groups.includes('coordinator') || sameOrganisation(p, c) || isAssignedSupervisor(p, c);
 }
 
-/** Referrers see only the cases of their own organisation; staff see all. */
-export function canSeeCase(p: Principal, c: Pick<CaseRecord, 'organisationId'>): boolean {
-  return (
-    isStaff(p) ||
-    (p.groups.includes('referrer') && !!p.organisationId && p.organisationId === c.organisationId)
-  );
+/** Referrers see only the cases of their own organisation, supervisors those assigned to them; staff see all. */
+export function canSeeCase(p: Principal, c: Visible): boolean {
+  return isStaff(p) || sameOrganisation(p, c) || isAssignedSupervisor(p, c);
+}
+
+/** The ESF+ entry statistics (sensitive): the coordinators and the referring organisation. */
+export function canSeeEntryStatistics(p: Principal, c: Visible): boolean {
+  return p.groups.includes('coordinator') || sameOrganisation(p, c);
 }

@@ -1,33 +1,35 @@
 import type { IdentityKind } from './personnummer.ts';
+import type { Phase } from './process/declaration.ts';
 
 /**
  * The case record: the source of truth for a participant's placement. Executions of the
- * placement workflow are derived from it and can be re-entered at the phase it names.
+ * placement workflow are derived from it and can be re-entered at the phase it names. The
+ * process itself (phases, steps, who acts, clocks) is declared in `process/`.
  */
-export const PHASES = [
-  'studyVisitScheduling',
-  'studyVisitProposed',
-  'studyVisitInvited',
-  'studyVisitDeclined',
-  'startupMeeting',
-  'closed',
-] as const;
-export type Phase = (typeof PHASES)[number];
-
-/** Human steps the workflow waits on (each a `.waitForTaskToken` task). */
-export const STEPS = ['studyVisitProposal', 'studyVisitOutcome'] as const;
-export type StepName = (typeof STEPS)[number];
-
-export const STEP_PHASE: Record<StepName, Phase> = {
-  studyVisitProposal: 'studyVisitScheduling',
-  studyVisitOutcome: 'studyVisitInvited',
-};
+export type { Phase } from './process/declaration.ts';
 
 export const GENDERS = ['woman', 'man', 'nonBinary', 'undisclosed'] as const;
 export type Gender = (typeof GENDERS)[number];
 
 export const STUDY_VISIT_OUTCOMES = ['wantsToStart', 'declined'] as const;
 export type StudyVisitOutcome = (typeof STUDY_VISIT_OUTCOMES)[number];
+
+/** What ESF+ counts per participant at entry (Regulation (EU) 2021/1057, Annex I). Statistics only. */
+export const LABOUR_MARKET_STATUSES = ['unemployed', 'longTermUnemployed', 'inactive', 'employed'] as const;
+export const EDUCATION_LEVELS = ['isced0to2', 'isced3to4', 'isced5to8'] as const;
+export const YES_NO_UNDISCLOSED = ['yes', 'no', 'undisclosed'] as const;
+export const FOREIGN_BACKGROUNDS = [
+  'no',
+  'foreignBackground',
+  'thirdCountryNational',
+  'undisclosed',
+] as const;
+export interface EntryStatistics {
+  labourMarketStatus: (typeof LABOUR_MARKET_STATUSES)[number];
+  education: (typeof EDUCATION_LEVELS)[number];
+  disability: (typeof YES_NO_UNDISCLOSED)[number];
+  foreignBackground: (typeof FOREIGN_BACKGROUNDS)[number];
+}
 
 export interface Participant {
   name: string;
@@ -48,6 +50,12 @@ export interface CaseOfficer {
   organisationName: string;
 }
 
+export interface Person {
+  name: string;
+  email: string;
+  sub?: string;
+}
+
 export interface StudyVisit {
   /** ISO instants */
   start: string;
@@ -64,10 +72,173 @@ export interface StudyVisit {
   outcomeRecordedBy?: string;
 }
 
-export interface Reminder {
-  /** Epoch ms (workflow time) when the reminder for the step is due. */
-  dueAt: number;
-  count: number;
+export const MEETING_KINDS = ['startup', 'followUp', 'closing'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+export type Attendee = 'participant' | 'supervisor' | 'caseOfficer';
+
+/** A meeting staff scheduled; its invitation goes out once per SEQUENCE. */
+export interface Meeting {
+  /** Stable per meeting: part of the calendar UID. */
+  meetingId: string;
+  kind: MeetingKind;
+  start: string;
+  end: string;
+  location: string;
+  organizer: { name: string; email: string };
+  attendees: Attendee[];
+  sequence: number;
+  invitationSentForSequence?: number;
+  scheduledAt: string;
+  scheduledBy: string;
+  /** Set when what happened at the meeting has been recorded. */
+  recordedAt?: string;
+}
+
+export interface IndividualPlan {
+  goals: string;
+  tasks: string[];
+  percent: number;
+  hoursPerWeek: number;
+  adaptations: string;
+  startDate: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** The seven points of the supervision talk's fixed agenda. */
+export const TALK_POINTS = [
+  'developmentGoals',
+  'capacityAndHours',
+  'workEnvironment',
+  'whatWorks',
+  'challenges',
+  'nextGoals',
+  'actionPlan',
+] as const;
+export type TalkPoint = (typeof TALK_POINTS)[number];
+
+export interface SupervisionTalk {
+  talkId: string;
+  date: string;
+  points: Record<TalkPoint, string>;
+  capacityDeclined: boolean;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export const FOLLOW_UP_DECISIONS = ['noChange', 'increase', 'decrease', 'pause'] as const;
+export type FollowUpDecision = (typeof FOLLOW_UP_DECISIONS)[number];
+
+export interface FollowUpRecord {
+  meetingId: string;
+  participantPresent: boolean;
+  caseOfficerPresent: boolean;
+  summary: string;
+  decision: FollowUpDecision;
+  newPercent?: number;
+  newHoursPerWeek?: number;
+  reason?: string;
+  tasks: string[];
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export interface WorkingTime {
+  percent: number;
+  hoursPerWeek: number;
+  /** ISO date the level applies from. */
+  since: string;
+}
+
+export interface WorkingTimeChange extends WorkingTime {
+  kind: 'start' | 'increase' | 'decrease' | 'resume';
+  meetingId?: string;
+  reason?: string;
+  decidedAt: string;
+  decidedBy: string;
+}
+
+export interface Pause {
+  startedAt: string;
+  meetingId?: string;
+  reason: string;
+  /** Filled when training resumes under the doctor's statement. */
+  resumedAt?: string;
+  statementDate?: string;
+  maxPercent?: number;
+  avoidTasks?: string;
+}
+
+export const ACTIVITY_KINDS = [
+  'cvHelp',
+  'jobFair',
+  'studyVisit',
+  'languageCafe',
+  'guidanceTalk',
+  'shortCourse',
+  'other',
+] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export interface Activity {
+  activityId: string;
+  kind: ActivityKind;
+  date: string;
+  note: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export const EARLY_CLOSING_REASONS = ['gotJob', 'studies', 'left', 'movedAway', 'other'] as const;
+export type EarlyClosingReason = (typeof EARLY_CLOSING_REASONS)[number];
+
+/** Outcome categories at closing and in the follow-ups after it (what funders count). */
+export const OUTCOMES = [
+  'workWithoutSupport',
+  'workWithSupport',
+  'studiesKomvux',
+  'studiesSfi',
+  'studiesFolkHighSchool',
+  'studiesOther',
+  'internship',
+  'otherMeasure',
+  'jobSeeking',
+  'sickLeaveOrCare',
+  'noRealisticNextStep',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface ClosingRecord {
+  summary: string;
+  evaluation: string;
+  outcome: Outcome;
+  explanation?: string;
+  nextStepPlan: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export interface AfterClosingAnswer {
+  outcome: Outcome;
+  note: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** What was sent for one clock's current period, so a retried task never repeats a notice. */
+export interface NoticeState {
+  /** Identifies the period (its due instant): a new period starts counting afresh. */
+  period: number;
+  reminders: number;
+  lastReminderAt?: number;
+  escalatedAt?: number;
+}
+
+export interface CaseProblem {
+  /** The workflow state that failed for good. */
+  state: string;
+  /** Error name only: never a message that could hold personal data. */
+  error: string;
+  at: string;
 }
 
 export interface CaseRecord {
@@ -81,49 +252,60 @@ export interface CaseRecord {
   status: 'active' | 'closed';
   phase: Phase;
   participant: Participant;
+  /** Language for mail to the participant. */
+  participantLanguage?: 'sv' | 'en';
   caseOfficer: CaseOfficer;
   placementAgreementRef: string;
   unitId: string;
   needs: { adaptation: string; languageSupport: boolean; language: string };
   plannedStart: string;
   plannedEnd: string;
+  entryStatistics?: EntryStatistics;
+  intake?: { decision: 'accepted' | 'declined'; reason?: string; decidedAt: string; decidedBy: string };
+  /** The unit place: held from acceptance (or from the queue) until the case closes. */
+  place?: { queuedAt?: string; assignedAt?: string; releasedAt?: string };
   studyVisit?: StudyVisit;
+  supervisor?: Person;
+  meetings: Meeting[];
+  plan?: IndividualPlan;
+  talks: { count: number; lastDate?: string; lastCapacityDeclined?: boolean; followUpRequestedAt?: string };
+  followUps: FollowUpRecord[];
+  workingTime?: WorkingTime;
+  workingTimeHistory: WorkingTimeChange[];
+  tasks: string[];
+  pauses: Pause[];
+  activities: Activity[];
+  closing?: {
+    early?: { reason: EarlyClosingReason; note: string; at: string; by: string };
+    record?: ClosingRecord;
+    /** The day training ended (the closing meeting's date, or when it was recorded). */
+    endedOn?: string;
+  };
+  afterClosing: { fourWeeks?: AfterClosingAnswer; sixMonths?: AfterClosingAnswer };
+  /** A workflow step that failed for good: shown on the coordinator's list until repaired. */
+  problem?: CaseProblem;
+  /** Per clock (see process/clocks.ts): what has been sent in its current period. */
+  notices: Record<string, NoticeState>;
   /** The step the workflow currently waits on and its task token (never sent anywhere). */
-  waiting?: { step: StepName; token: string; since: string };
-  reminders: Partial<Record<StepName, Reminder>>;
-  closure?: { category: 'declinedAfterStudyVisit'; reason: string; closedAt: string };
+  waiting?: { step: string; token: string; since: string };
+  closure?: { category: ClosureCategory; reason: string; closedAt: string };
   /** When the unit's coordinators were told about the new referral (sent once). */
   notifiedCoordinatorsAt?: string;
-  execution: { segment: number; name: string };
+  /** Form instances already applied (double-submit protection for repeatable actions). */
+  appliedForms: { formId: string; action: string; at: string }[];
+  execution: { segment: number; name: string; startedAt?: string; workflowVersion?: string };
   /** Optimistic-locking version, incremented on every write. */
   version: number;
 }
 
-/** The phase a record is in, derived from what has happened. */
-export function derivePhase(c: Pick<CaseRecord, 'status' | 'studyVisit'>): Phase {
-  if (c.status === 'closed') return 'closed';
-  const v = c.studyVisit;
-  if (!v) return 'studyVisitScheduling';
-  if (v.outcome === 'declined') return 'studyVisitDeclined';
-  if (v.outcome === 'wantsToStart') return 'startupMeeting';
-  if (v.invitationSentForSequence === v.sequence) return 'studyVisitInvited';
-  return 'studyVisitProposed';
-}
+export type ClosureCategory =
+  | 'declinedAtIntake'
+  | 'declinedAfterStudyVisit'
+  | 'completed'
+  | 'closedEarly'
+  | 'closedAdministratively';
 
 export const DAY_MS = 24 * 3600 * 1000;
-/** After a reminder, the next one comes this much later. */
-export const REMINDER_REPEAT_MS = 2 * DAY_MS;
-
-/** When the first reminder for a step is due, if the step has none persisted yet. */
-export function firstReminderDue(c: CaseRecord, step: StepName, now: number): number {
-  switch (step) {
-    case 'studyVisitProposal':
-      return Date.parse(c.createdAt) + REMINDER_REPEAT_MS;
-    case 'studyVisitOutcome':
-      // The day after the visit: the coordinator should have recorded how it went.
-      return c.studyVisit ? Date.parse(c.studyVisit.end) + DAY_MS : now + REMINDER_REPEAT_MS;
-  }
-}
 
 export function executionName(caseId: string, segment: number) {
   return `case-${caseId}-${segment}`;
@@ -135,6 +317,25 @@ export function parseExecutionName(name: string): { caseId: string; segment: num
   return m?.[1] && m[2] ? { caseId: m[1], segment: Number(m[2]) } : undefined;
 }
 
-export function stepForPhase(phase: Phase): StepName | undefined {
-  return (Object.keys(STEP_PHASE) as StepName[]).find((s) => STEP_PHASE[s] === phase);
+/** Fills in the collections a record written by an older version lacks. */
+export function normalizeCase(c: CaseRecord): CaseRecord {
+  c.meetings ??= [];
+  c.talks ??= { count: 0 };
+  c.followUps ??= [];
+  c.workingTimeHistory ??= [];
+  c.tasks ??= [];
+  c.pauses ??= [];
+  c.activities ??= [];
+  c.afterClosing ??= {};
+  c.notices ??= {};
+  c.appliedForms ??= [];
+  // Before intake existed, a referral went straight to the study visit.
+  if (!c.intake && c.phase !== 'intake' && (c.studyVisit || c.notifiedCoordinatorsAt))
+    c.intake = { decision: 'accepted', decidedAt: c.createdAt, decidedBy: 'migration' };
+  if (c.intake?.decision === 'accepted' && !c.place) c.place = { assignedAt: c.intake.decidedAt };
+  return c;
 }
+
+export const meetingOf = (c: CaseRecord, kind: MeetingKind) =>
+  [...c.meetings].reverse().find((m) => m.kind === kind);
+export const openPause = (c: CaseRecord) => c.pauses.find((p) => !p.resumedAt);

@@ -10,10 +10,13 @@ export class DomainError extends Error {
 
 export interface FieldIssue {
   field: string;
-  /** Machine-readable code; the web layer renders it in Swedish and English. */
+  /** Machine-readable code; the web catalogue (functions/web/issue-texts.ts) words it. */
   code: string;
-  sv: string;
-  en: string;
+  /** Values the text names (a limit, a date). */
+  params?: Record<string, string | number>;
+  /** Texts written beside an older rule; the catalogue's own text wins. */
+  sv?: string;
+  en?: string;
 }
 
 export class ValidationError extends DomainError {
@@ -44,9 +47,25 @@ export class ConflictError extends DomainError {
   override readonly status = 409;
 }
 
-/** The case is not in the state the operation needs (e.g. outcome recorded twice). */
+/**
+ * The case is not in the state the action needs (e.g. a different outcome posted after one was
+ * recorded). `code` says why, for the person: the web catalogue words it.
+ */
 export class StepNotWaitingError extends DomainError {
   override name = 'StepNotWaitingError';
+  override readonly status = 409;
+  constructor(
+    message: string,
+    readonly code: string = 'notNow',
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Every place of the unit is held; the referral waits in the queue. */
+export class UnitFullError extends DomainError {
+  override name = 'UnitFullError';
   override readonly status = 409;
 }
 

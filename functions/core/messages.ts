@@ -1,5 +1,7 @@
-import type { CaseRecord, StepName } from './case.ts';
+import type { Attendee, CaseRecord, Meeting, MeetingKind } from './case.ts';
 import type { CalendarInvite, OutgoingMessage } from './ports.ts';
+import type { DueNotice } from './process/clocks.ts';
+import type { ClockName } from './process/declaration.ts';
 import type { Unit } from './units.ts';
 
 /**
@@ -69,46 +71,209 @@ export function studyVisitInvitation(
   ];
 }
 
-const STEP_TEXT: Record<StepName, { sv: string; en: string }> = {
-  studyVisitProposal: {
-    sv: 'väntar på att en tid för studiebesök föreslås',
-    en: 'is waiting for a study-visit time to be proposed',
-  },
-  studyVisitOutcome: {
-    sv: 'väntar på att utfallet av studiebesöket registreras',
-    en: 'is waiting for the outcome of the study visit to be recorded',
-  },
-};
+const caseLink = (c: CaseRecord, baseUrl: string) => `${baseUrl}/cases/${c.caseId}`;
 
-export function newReferralNotice(c: CaseRecord, to: string[], baseUrl: string): OutgoingMessage {
-  const link = `${baseUrl}/cases/${c.caseId}`;
+/** A staff mail: the reference, what is needed, a link to the signed-in case page. Nothing else. */
+function staffMail(
+  c: CaseRecord,
+  to: string[],
+  baseUrl: string,
+  subject: { sv: string; en: string },
+  what: { sv: string; en: string },
+): OutgoingMessage {
+  const link = caseLink(c, baseUrl);
   return {
     to,
-    subject: `Ny anvisning / New referral: ${c.reference}`,
+    subject: `${subject.sv} / ${subject.en}: ${c.reference}`,
     text: [
-      `En ny anvisning (${c.reference}) väntar på en tid för studiebesök.`,
+      `Ärende ${c.reference}: ${what.sv}`,
       `Öppna ärendet (inloggning krävs): ${link}`,
       '',
       '---',
-      `A new referral (${c.reference}) is waiting for a study-visit time.`,
+      `Case ${c.reference}: ${what.en}`,
       `Open the case (sign-in required): ${link}`,
     ].join('\n'),
   };
 }
 
-export function stepReminder(c: CaseRecord, step: StepName, to: string[], baseUrl: string): OutgoingMessage {
-  const link = `${baseUrl}/cases/${c.caseId}`;
-  const t = STEP_TEXT[step];
-  return {
+export function newReferralNotice(c: CaseRecord, to: string[], baseUrl: string): OutgoingMessage {
+  return staffMail(
+    c,
     to,
-    subject: `Påminnelse / Reminder: ärende ${c.reference}`,
-    text: [
-      `Ärende ${c.reference} ${t.sv}.`,
-      `Öppna ärendet (inloggning krävs): ${link}`,
-      '',
-      '---',
-      `Case ${c.reference} ${t.en}.`,
-      `Open the case (sign-in required): ${link}`,
-    ].join('\n'),
+    baseUrl,
+    { sv: 'Ny anvisning', en: 'New referral' },
+    {
+      sv: 'en ny anvisning väntar på att tas emot eller avböjas.',
+      en: 'a new referral is waiting to be accepted or declined.',
+    },
+  );
+}
+
+export function placeFreedNotice(c: CaseRecord, unit: Unit, to: string[], baseUrl: string): OutgoingMessage {
+  return staffMail(
+    c,
+    to,
+    baseUrl,
+    { sv: 'Plats ledig', en: 'Place free' },
+    {
+      sv: `en plats på ${unit.name} har blivit ledig och ärendet går vidare från kön till studiebesök.`,
+      en: `a place at ${unit.name} has come free and the case moves on from the queue to the study visit.`,
+    },
+  );
+}
+
+const CLOCK_TEXT: Record<ClockName, { sv: string; en: string }> = {
+  intakeDecision: {
+    sv: 'anvisningen väntar på att tas emot eller avböjas.',
+    en: 'the referral is waiting to be accepted or declined.',
+  },
+  studyVisitProposal: {
+    sv: 'väntar på att en tid för studiebesök föreslås.',
+    en: 'is waiting for a study-visit time to be proposed.',
+  },
+  studyVisitOutcome: {
+    sv: 'väntar på att utfallet av studiebesöket registreras.',
+    en: 'is waiting for the outcome of the study visit to be recorded.',
+  },
+  startupMeeting: {
+    sv: 'väntar på att en handledare utses och uppstartsmötet bokas.',
+    en: 'is waiting for a supervisor to be assigned and the start-up meeting to be booked.',
+  },
+  individualPlan: {
+    sv: 'väntar på att den individuella planeringen från uppstartsmötet registreras.',
+    en: 'is waiting for the individual plan from the start-up meeting to be recorded.',
+  },
+  talk: {
+    sv: 'ett handledningssamtal ska hållas och registreras.',
+    en: 'a supervision talk is due and should be recorded.',
+  },
+  followUpRequested: {
+    sv: 'ett handledningssamtal visade sämre arbetsförmåga: boka ett uppföljningsmöte.',
+    en: 'a supervision talk showed a decline in work capacity: book a follow-up meeting.',
+  },
+  followUp: {
+    sv: 'det är snart dags för uppföljningsmöte med handläggaren: boka en tid.',
+    en: 'a follow-up meeting with the case officer is due soon: book a time.',
+  },
+  followUpRecord: {
+    sv: 'uppföljningsmötet har hållits: registrera vad som beslutades.',
+    en: 'the follow-up meeting has taken place: record what was decided.',
+  },
+  closingPlan: {
+    sv: 'den planerade perioden slutar om fyra veckor: planera avslutningsmötet.',
+    en: 'the planned period ends in four weeks: plan the closing meeting.',
+  },
+  pauseCheckIn: {
+    sv: 'arbetsträningen är pausad: stäm av hur behandlingen går.',
+    en: 'the work training is paused: check in on how the treatment is going.',
+  },
+  closingMeeting: {
+    sv: 'ärendet ska avslutas: boka avslutningsmötet.',
+    en: 'the case is closing: book the closing meeting.',
+  },
+  closingRecord: {
+    sv: 'avslutningsmötet har hållits: registrera sammanfattning och utfall.',
+    en: 'the closing meeting has taken place: record the summary and outcome.',
+  },
+  afterClosingFourWeeks: {
+    sv: 'fyra veckor efter avslut: ange var deltagaren är nu.',
+    en: 'four weeks after the end: say where the participant is now.',
+  },
+  afterClosingSixMonths: {
+    sv: 'sex månader efter avslut: ange var deltagaren är nu.',
+    en: 'six months after the end: say where the participant is now.',
+  },
+  repair: {
+    sv: 'ett steg i arbetsflödet misslyckades och behöver rättas.',
+    en: 'a workflow step failed and needs correcting.',
+  },
+};
+
+/** A reminder (to whoever acts) or an escalation (to the coordinators) from a clock. */
+export function clockNotice(c: CaseRecord, n: DueNotice, to: string[], baseUrl: string): OutgoingMessage {
+  const t = CLOCK_TEXT[n.clock];
+  const subject =
+    n.kind === 'escalation' ? { sv: 'Försenat', en: 'Overdue' } : { sv: 'Påminnelse', en: 'Reminder' };
+  return staffMail(c, to, baseUrl, subject, t);
+}
+
+/** The case officer is asked where the participant is now (a form behind the link). */
+export function afterClosingRequest(
+  c: CaseRecord,
+  clock: 'afterClosingFourWeeks' | 'afterClosingSixMonths',
+  to: string[],
+  baseUrl: string,
+): OutgoingMessage {
+  return staffMail(
+    c,
+    to,
+    baseUrl,
+    { sv: 'Uppföljning efter avslut', en: 'Follow-up after closing' },
+    CLOCK_TEXT[clock],
+  );
+}
+
+const MEETING_NAME: Record<MeetingKind, { sv: string; en: string }> = {
+  startup: { sv: 'Uppstartsmöte', en: 'Start-up meeting' },
+  followUp: { sv: 'Uppföljningsmöte', en: 'Follow-up meeting' },
+  closing: { sv: 'Avslutningsmöte', en: 'Closing meeting' },
+};
+
+export function attendeeAddresses(c: CaseRecord, m: Pick<Meeting, 'attendees'>) {
+  const of = (a: Attendee) =>
+    a === 'participant'
+      ? { email: c.participant.email }
+      : a === 'supervisor'
+        ? c.supervisor
+          ? { email: c.supervisor.email, name: c.supervisor.name }
+          : undefined
+        : { email: c.caseOfficer.email, name: c.caseOfficer.name };
+  return m.attendees.map(of).filter((x): x is { email: string; name?: string } => !!x);
+}
+
+/** The invitation to a meeting: a calendar REQUEST to everyone in it except the organizer. */
+export function meetingInvitation(c: CaseRecord, unit: Unit | undefined, m: Meeting): OutgoingMessage {
+  const unitName = unit?.name ?? c.unitId;
+  const name = MEETING_NAME[m.kind];
+  const when = `${fmt(m.start, 'sv-SE')}–${timeOnly(m.end)}`;
+  const whenEn = `${fmt(m.start, 'en-GB')}–${timeOnly(m.end)}`;
+  const attendees = attendeeAddresses(c, m).filter(
+    (a) => a.email.toLowerCase() !== m.organizer.email.toLowerCase(),
+  );
+  const phone = unit?.phone ? [`Telefon / Phone: ${unit.phone}`] : [];
+  const calendar: CalendarInvite = {
+    uid: `${c.caseId}-${m.meetingId}@stegvis`,
+    sequence: m.sequence,
+    method: 'REQUEST',
+    start: new Date(m.start),
+    end: new Date(m.end),
+    summary: `${name.sv} / ${name.en} – ${unitName}`,
+    description: `${name.sv} på ${unitName}. Ärende ${c.reference}.\n${name.en} at ${unitName}. Case ${c.reference}.`,
+    location: m.location,
+    organizer: m.organizer,
+    attendees: attendees.map((a) => ({ ...a, role: 'REQ-PARTICIPANT' as const })),
+  };
+  const text = [
+    `${name.sv} på ${unitName}.`,
+    '',
+    `Tid: ${when}`,
+    `Plats: ${m.location}`,
+    ...phone,
+    '',
+    'Kalenderinbjudan finns bifogad.',
+    '',
+    '---',
+    `${name.en} at ${unitName}.`,
+    '',
+    `Time: ${whenEn}`,
+    `Place: ${m.location}`,
+    '',
+    'The calendar invitation is attached.',
+  ].join('\n');
+  return {
+    to: attendees.map((a) => a.email),
+    subject: `${name.sv} / ${name.en} – ${unitName}`,
+    text,
+    calendar,
   };
 }

@@ -27,9 +27,36 @@ export interface CaseRepository {
   /** Newest first, a page at a time; `after` is the `next` of the previous page. */
   listCasesByOrganisation(organisationId: string, page: PageRequest): Promise<Page<CaseRecord>>;
   listCases(page: PageRequest): Promise<Page<CaseRecord>>;
-  /** Writes `next` only if the stored version is `next.version - 1`; false on a lost race. */
-  saveCase(next: CaseRecord): Promise<boolean>;
+  /** Cases whose status is active, a page at a time. */
+  listActiveCases(page: PageRequest): Promise<Page<CaseRecord>>;
+  /**
+   * Writes `next` only if the stored version is `next.version - 1`; false on a lost race. In the
+   * same transaction it can claim a unit place (throws UnitFullError when none is free), give one
+   * back, and add entries (talk notes and other long texts kept beside the record).
+   */
+  saveCase(next: CaseRecord, options?: SaveOptions): Promise<boolean>;
+  /** Places of the unit held by cases now. */
+  placesInUse(unitId: string): Promise<number>;
+  /** The entries of one kind stored beside a case, oldest first. */
+  listEntries(caseId: string, kind: EntryKind): Promise<CaseEntry[]>;
   listUnits(): Promise<Unit[]>;
+}
+
+export type EntryKind = 'talk';
+
+/** A long text kept as its own item beside the record (the record stays far below 400 KB). */
+export interface CaseEntry {
+  kind: EntryKind;
+  entryId: string;
+  data: Record<string, unknown>;
+}
+
+export interface SaveOptions {
+  /** Take a place of the unit; refused with UnitFullError when all `capacity` places are held. */
+  claimPlace?: { unitId: string; capacity: number };
+  /** Give a place of the unit back. */
+  releasePlace?: { unitId: string };
+  entries?: CaseEntry[];
 }
 
 export interface CalendarInvite {
@@ -89,6 +116,8 @@ export interface WorkflowPort {
     runs: RunSummary[];
     nextToken?: string;
   }>;
+  /** Stops a running execution (harmless when it has ended). Error and cause carry no personal data. */
+  stopExecution(name: string, error: string, cause: string): Promise<void>;
   describeExecution(name: string): Promise<(RunSummary & { error?: string; cause?: string }) | undefined>;
   history(name: string, opts: { newestFirst: boolean; limit: number }): Promise<RunEvent[]>;
 }

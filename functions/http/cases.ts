@@ -1,55 +1,121 @@
 import { getDeps } from '#adapters/deps';
 import { logger } from '#adapters/logger';
 import { StepNotWaitingError, ValidationError } from '#core/errors';
+import {
+  parseActivity,
+  parseAfterClosing,
+  parseCloseEarly,
+  parseClosing,
+  parseFollowUp,
+  parseIntake,
+  parsePlan,
+  parseResume,
+  parseTalk,
+} from '#core/forms/actions';
+import { ACTION_NAMES, ACTIONS, type ActionName } from '#core/process/declaration';
+import { recordAfterClosing, recordClosing, repairCase } from '#core/use-cases/closing';
+import { decideIntake } from '#core/use-cases/intake';
+import { scheduleClosing, scheduleFollowUp } from '#core/use-cases/meetings';
 import { getVisibleCase } from '#core/use-cases/referrals';
+import { recordPlan, scheduleStartup } from '#core/use-cases/startup';
 import { proposeStudyVisit, recordStudyVisitOutcome } from '#core/use-cases/study-visit';
+import {
+  closeEarly,
+  logActivity,
+  recordFollowUp,
+  recordTalk,
+  resumeTraining,
+} from '#core/use-cases/training';
 import { type CasePageOpts, casePage } from '#web/case-pages';
-import { htmlResponse, httpHandler, jsonResponse, type Req, redirect, signedIn } from './kit.ts';
+import {
+  htmlResponse,
+  httpHandler,
+  jsonResponse,
+  type Req,
+  type RouteImpl,
+  redirect,
+  signedIn,
+} from './kit.ts';
 
 async function renderCase(req: Req, extra: Partial<CasePageOpts> = {}, status = 200) {
   const deps = getDeps();
   const c = await getVisibleCase(deps, signedIn(req), req.params.caseId ?? '');
   const unit = (await deps.repo.listUnits()).find((u) => u.unitId === c.unitId);
-  return htmlResponse(casePage({ lang: req.lang, principal: signedIn(req), c, unit, ...extra }), status);
+  const talks = extra.talks ?? (await deps.repo.listEntries(c.caseId, 'talk'));
+  return htmlResponse(
+    casePage({ lang: req.lang, principal: signedIn(req), c, unit, now: deps.clock.now(), talks, ...extra }),
+    status,
+  );
 }
 
-/** A form action on a case: validation errors re-render the case page with what was typed. */
-async function caseAction(req: Req, form: 'studyVisit' | 'outcome', act: () => Promise<unknown>) {
-  try {
-    // Staff-only routes: every case is visible to them; a missing case is a 404 from the use case.
-    await act();
-    logger.info('case step recorded', { caseId: req.params.caseId, form });
-    return redirect(`/cases/${req.params.caseId}?done=${form}`);
-  } catch (err) {
-    // A double click or a second coordinator: the step is already done; show the case as it is.
-    if (err instanceof StepNotWaitingError) return redirect(`/cases/${req.params.caseId}`);
-    if (!(err instanceof ValidationError)) throw err;
-    return renderCase(req, { form, values: req.form, issues: err.issues }, 400);
-  }
+/** Throws the parser's field issues, or gives the parsed values. */
+function valid<T>(r: { ok: true; value: T } | { ok: false; issues: import('#core/errors').FieldIssue[] }): T {
+  if (!r.ok) throw new ValidationError(r.issues);
+  return r.value;
 }
+
+/** Each action of the declaration: its form parsed, its use case called. */
+const ACT: Record<ActionName, (req: Req) => Promise<unknown>> = {
+  decideIntake: (req) =>
+    decideIntake(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseIntake(req.form))),
+  proposeStudyVisit: (req) => proposeStudyVisit(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
+  recordStudyVisitOutcome: (req) =>
+    recordStudyVisitOutcome(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
+  scheduleStartup: (req) => scheduleStartup(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
+  recordPlan: (req) =>
+    recordPlan(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parsePlan(req.form))),
+  recordTalk: (req) =>
+    recordTalk(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseTalk(req.form))),
+  scheduleFollowUp: (req) => scheduleFollowUp(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
+  recordFollowUp: (req) =>
+    recordFollowUp(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseFollowUp(req.form))),
+  resume: (req) =>
+    resumeTraining(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseResume(req.form))),
+  logActivity: (req) =>
+    logActivity(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseActivity(req.form))),
+  closeEarly: (req) =>
+    closeEarly(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseCloseEarly(req.form))),
+  scheduleClosing: (req) => scheduleClosing(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
+  recordClosing: (req) =>
+    recordClosing(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseClosing(req.form))),
+  recordAfterClosing: (req) =>
+    recordAfterClosing(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseAfterClosing(req.form))),
+  repair: (req) => repairCase(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
+};
+
+/**
+ * A form action on a case. Done: back to the case with a notice (Post/Redirect/Get). Field
+ * errors: the case page again with what was typed and every error. Refused (the step is
+ * already done, or not open now): the case page with the reason, nothing saved.
+ */
+function caseAction(action: ActionName): RouteImpl {
+  return async (req) => {
+    try {
+      await ACT[action](req);
+      logger.info('case action recorded', { caseId: req.params.caseId, action });
+      return redirect(`/cases/${req.params.caseId}?done=${action}`);
+    } catch (err) {
+      if (err instanceof StepNotWaitingError)
+        return renderCase(
+          req,
+          { form: action, values: req.form, refusal: { code: err.code, params: err.params } },
+          409,
+        );
+      if (!(err instanceof ValidationError)) throw err;
+      return renderCase(req, { form: action, values: req.form, issues: err.issues }, 400);
+    }
+  };
+}
+
+const isAction = (s: string | undefined): s is ActionName => !!s && (ACTION_NAMES as string[]).includes(s);
 
 export const handler = httpHandler('cases', {
   'GET /cases/{caseId}': (req) =>
     renderCase(req, {
       notice:
-        req.query.submitted === '1'
-          ? 'submitted'
-          : req.query.done === 'studyVisit'
-            ? 'proposed'
-            : req.query.done === 'outcome'
-              ? 'recorded'
-              : undefined,
+        req.query.submitted === '1' ? 'submitted' : isAction(req.query.done) ? req.query.done : undefined,
     }),
-
-  'POST /cases/{caseId}/study-visit': (req) =>
-    caseAction(req, 'studyVisit', () =>
-      proposeStudyVisit(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
-    ),
-
-  'POST /cases/{caseId}/study-visit/outcome': (req) =>
-    caseAction(req, 'outcome', () =>
-      recordStudyVisitOutcome(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
-    ),
+  ...Object.fromEntries(ACTION_NAMES.map((a) => [`POST /cases/{caseId}/${ACTIONS[a].path}`, caseAction(a)])),
 
   'GET /api/cases/{caseId}': async (req) => {
     const c = await getVisibleCase(getDeps(), signedIn(req), req.params.caseId ?? '');
@@ -69,7 +135,18 @@ export const handler = httpHandler('cases', {
             outcome: c.studyVisit.outcome ?? null,
           }
         : null,
+      meetings: c.meetings.map((m) => ({
+        meetingId: m.meetingId,
+        kind: m.kind,
+        start: m.start,
+        end: m.end,
+        invitationSent: m.invitationSentForSequence === m.sequence,
+        recorded: !!m.recordedAt,
+      })),
+      workingTime: c.workingTime ?? null,
+      place: c.place ?? null,
       closure: c.closure ? { category: c.closure.category, closedAt: c.closure.closedAt } : null,
+      problem: c.problem ? { state: c.problem.state, error: c.problem.error } : null,
       waitingFor: c.waiting?.step ?? null,
     });
   },

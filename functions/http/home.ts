@@ -1,15 +1,17 @@
-import { html } from '#web/html';
-import { page } from '#web/layout';
-import { htmlResponse, httpHandler, redirect } from './kit.ts';
+import { getDeps } from '#adapters/deps';
+import { worklist } from '#core/use-cases/worklist';
+import { todoPage } from '#web/todo-pages';
+import { htmlResponse, httpHandler, redirect, signedIn } from './kit.ts';
 
-/** The start page sends each role to where its work is. */
+/** The start page sends each role to where its work is: staff and case officers to "To do". */
 export const handler = httpHandler('home', {
-  'GET /': async ({ principal, lang, path }) => {
+  'GET /': async ({ principal }) => {
     const groups = principal?.groups ?? [];
-    if (groups.includes('admin')) return redirect('/admin/runs');
-    if (groups.includes('referrer') || groups.includes('coordinator')) return redirect('/referrals');
-    const title = lang === 'sv' ? 'Översikt' : 'Overview';
-    const text = lang === 'sv' ? 'Du har inga uppgifter just nu.' : 'You have no tasks right now.';
-    return htmlResponse(page({ lang, title, principal, path, body: html`<h1>${title}</h1><p>${text}</p>` }));
+    if (groups.includes('admin') && !groups.includes('coordinator')) return redirect('/admin/runs');
+    return redirect('/todo');
+  },
+  'GET /todo': async (req) => {
+    const items = await worklist(getDeps(), signedIn(req));
+    return htmlResponse(todoPage({ lang: req.lang, principal: signedIn(req), items }));
   },
 });

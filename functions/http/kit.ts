@@ -12,6 +12,7 @@ import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '#co
 import { type HttpHandlerName, type RouteDef, routeKey, routes } from '#functions/routes';
 import { html } from '#web/html';
 import { isLang, type Lang, t } from '#web/i18n';
+import { issueText } from '#web/issue-texts';
 import { page } from '#web/layout';
 
 /** What the Lambda authorizer (functions/http/authorizer.ts) puts at requestContext.authorizer.lambda. */
@@ -129,7 +130,9 @@ const bodyParser = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
         ]);
       }
     } else {
-      for (const [k, v] of new URLSearchParams(body)) s.form[k] = v;
+      // A repeated field (checkboxes) arrives as its values, one per line.
+      for (const [k, v] of new URLSearchParams(body))
+        s.form[k] = Object.hasOwn(s.form, k) ? `${s.form[k]}\n${v}` : v;
     }
   },
 });
@@ -242,9 +245,7 @@ const errorHandler = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
             ? 'conflict'
             : 'serverError';
     const message =
-      err instanceof ValidationError
-        ? err.issues.map((i) => (lang === 'sv' ? i.sv : i.en)).join(' ')
-        : t(lang, key);
+      err instanceof ValidationError ? err.issues.map((i) => issueText(lang, i)).join(' ') : t(lang, key);
     request.response = errorPage(lang, status, message, pagePathOf(event), event.stegvis?.principal);
   },
 });

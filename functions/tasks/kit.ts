@@ -3,12 +3,12 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { logger } from '#adapters/logger';
-import { STEPS } from '#core/case';
 import { ValidationError } from '#core/errors';
+import { STEP_NAMES } from '#core/process/declaration';
 
 /** Payloads carry ids only. */
 export const CasePayload = z.object({ caseId: z.string().check(z.regex(/^[a-z0-9]{8,40}$/)) });
-export const StepPayload = z.object({ caseId: CasePayload.shape.caseId, step: z.enum(STEPS) });
+export const StepPayload = z.object({ caseId: CasePayload.shape.caseId, step: z.enum(STEP_NAMES) });
 
 /**
  * A task Lambda: validates the payload, logs with the Lambda context, and lets named errors

@@ -1,5 +1,10 @@
+import * as z from 'zod/mini';
 import { getDeps } from '#adapters/deps';
 import { loadCase } from '#core/use-cases/workflow-steps';
 import { CasePayload, taskHandler } from './kit.ts';
 
-export const handler = taskHandler('load-case', CasePayload, ({ caseId }) => loadCase(getDeps(), caseId));
+const LoadPayload = z.object({ ...CasePayload.shape, loop: z.optional(z.number()) });
+
+export const handler = taskHandler('load-case', LoadPayload, ({ caseId, loop }) =>
+  loadCase(getDeps(), caseId, loop ?? 0),
+);

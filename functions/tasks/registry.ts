@@ -6,13 +6,23 @@
 export const TASKS = [
   { name: 'load-case', substitution: 'LoadCaseFunction' },
   { name: 'await-step', substitution: 'AwaitStepFunction' },
-  { name: 'notify-referral', substitution: 'NotifyReferralFunction' },
+  { name: 'send-reminder', substitution: 'HandleDeadlinesFunction' },
+  { name: 'record-failure', substitution: 'RecordFailureFunction' },
+  { name: 'continue-segment', substitution: 'ContinueSegmentFunction' },
+  { name: 'notify-referral', substitution: 'NotifyCoordinatorsFunction' },
   { name: 'send-invitation', substitution: 'SendInvitationFunction' },
-  { name: 'send-reminder', substitution: 'SendReminderFunction' },
+  { name: 'release-place', substitution: 'ReleasePlaceFunction' },
   { name: 'close-case', substitution: 'CloseCaseFunction' },
 ] as const;
 
 export type TaskName = (typeof TASKS)[number]['name'];
 
 /** State machines, each read from `workflows/<file>`; the name is the deployed state machine's. */
+/**
+ * Scheduled jobs (not invoked by a state machine): each a Lambda from `functions/tasks/<name>.ts`
+ * on an EventBridge schedule. The local host runs the reconciler at start-up instead.
+ */
+export const JOBS = [{ name: 'reconcile', schedule: 'rate(15 minutes)' }] as const;
+export type JobName = (typeof JOBS)[number]['name'];
+
 export const WORKFLOWS = [{ name: 'placement', file: 'placement.asl.json' }] as const;

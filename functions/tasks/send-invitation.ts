@@ -1,10 +1,7 @@
-import * as z from 'zod/mini';
 import { getDeps } from '#adapters/deps';
-import { sendStudyVisitInvitation } from '#core/use-cases/workflow-steps';
+import { sendInvitations } from '#core/use-cases/workflow-steps';
 import { CasePayload, taskHandler } from './kit.ts';
 
-const InvitationPayload = z.object({ ...CasePayload.shape, meeting: z.literal('studyVisit') });
-
-export const handler = taskHandler('send-invitation', InvitationPayload, ({ caseId }) =>
-  sendStudyVisitInvitation(getDeps(), caseId),
+export const handler = taskHandler('send-invitation', CasePayload, ({ caseId }) =>
+  sendInvitations(getDeps(), caseId),
 );

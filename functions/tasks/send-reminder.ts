@@ -1,7 +1,8 @@
 import { getDeps } from '#adapters/deps';
-import { sendReminder } from '#core/use-cases/workflow-steps';
-import { StepPayload, taskHandler } from './kit.ts';
+import { handleDeadlines } from '#core/use-cases/workflow-steps';
+import { CasePayload, taskHandler } from './kit.ts';
 
-export const handler = taskHandler('send-reminder', StepPayload, ({ caseId, step }) =>
-  sendReminder(getDeps(), caseId, step),
+/** HandleDeadlines: the reminders and escalations now due, once each. */
+export const handler = taskHandler('send-reminder', CasePayload, ({ caseId }) =>
+  handleDeadlines(getDeps(), caseId),
 );

@@ -1,3 +1,5 @@
+import { processText } from './process-texts.ts';
+
 export const LANGS = ['sv', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
@@ -11,6 +13,8 @@ const STRINGS = {
   signedInAs: { sv: 'Inloggad som', en: 'Signed in as' },
   otherLanguage: { sv: 'In English', en: 'På svenska' },
   navReferrals: { sv: 'Anvisningar', en: 'Referrals' },
+  navTodo: { sv: 'Att göra', en: 'To do' },
+  navMyCases: { sv: 'Mina deltagare', en: 'My participants' },
   navNewReferral: { sv: 'Ny anvisning', en: 'New referral' },
   navRuns: { sv: 'Arbetsflöden', en: 'Workflow runs' },
   mainNav: { sv: 'Huvudmeny', en: 'Main menu' },
@@ -169,5 +173,5 @@ export function t(lang: Lang, key: StringKey): string {
 /** Looks up a dynamic key (e.g. `phase_${phase}`), falling back to the raw value. */
 export function tDynamic(lang: Lang, key: string): string {
   const entry = (STRINGS as Record<string, Record<Lang, string>>)[key];
-  return entry ? entry[lang] : key;
+  return processText(lang, key) ?? (entry ? entry[lang] : key);
 }

@@ -2,6 +2,7 @@ import type { Principal } from '#core/auth';
 import type { FieldIssue } from '#core/errors';
 import { html, type Raw, raw } from './html.ts';
 import { type Lang, type StringKey, t } from './i18n.ts';
+import { issueText } from './issue-texts.ts';
 
 const CSS = `
 *{box-sizing:border-box}
@@ -29,6 +30,11 @@ textarea{min-height:6rem}
 .has-error input,.has-error select,.has-error textarea{border-color:#a4000f}
 .error-summary{border:3px solid #a4000f;background:#fff;padding:12px 16px;margin-bottom:20px}
 .error-summary h2{margin-top:0;font-size:1.2rem}
+.overdue td{background:#fff4e5}.tag{color:#7a2e00}
+ul.plain{list-style:none;padding:0;background:#fff;margin:0 0 12px}ul.plain li{padding:4px 16px}
+section.action{background:#fff;border:1px solid #d0d0cc;border-radius:6px;padding:12px 16px;margin:0 0 20px}
+dd,dt{overflow-wrap:anywhere;min-width:0}
+input,select,textarea{max-width:100%}
 .notice{border-left:6px solid #1d6b3a;background:#fff;padding:12px 16px;margin-bottom:20px}
 button,.button{background:#1d6b3a;color:#fff;border:0;border-radius:4px;padding:10px 18px;font:inherit;font-weight:600;cursor:pointer}
 button.link{background:none;color:#fff;text-decoration:underline;padding:0}
@@ -37,6 +43,7 @@ th,td{text-align:left;padding:8px;border-bottom:1px solid #d0d0cc;vertical-align
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;background:#fff;padding:12px 16px;border-radius:6px}
 dt{font-weight:600}dd{margin:0}
 .status{font-weight:600}
+@media (max-width:600px){dl{grid-template-columns:1fr}dd{margin-bottom:8px}main{padding:12px}header{padding:12px}table,thead,tbody,tr,th,td{display:block}thead{position:absolute;left:-9999px}td{border:0;padding:4px 8px}tr{border-bottom:1px solid #d0d0cc;padding:4px 0}}
 `;
 
 export interface PageOpts {
@@ -49,11 +56,16 @@ export interface PageOpts {
   status?: number;
 }
 
+const isStaffLike = (p: Principal) =>
+  p.groups.some((g) => g === 'referrer' || g === 'coordinator' || g === 'admin');
+
 function nav(lang: Lang, p: Principal | undefined): Raw {
   if (!p) return html``;
-  const items: [string, StringKey][] = [];
-  if (p.groups.some((g) => g === 'referrer' || g === 'coordinator' || g === 'admin'))
-    items.push(['/referrals', 'navReferrals']);
+  const items: [string, StringKey][] = [['/todo', 'navTodo']];
+  items.push([
+    '/referrals',
+    p.groups.includes('supervisor') && !isStaffLike(p) ? 'navMyCases' : 'navReferrals',
+  ]);
   if (p.groups.includes('referrer')) items.push(['/referrals/new', 'navNewReferral']);
   if (p.groups.includes('admin')) items.push(['/admin/runs', 'navRuns']);
   return html`<nav aria-label="${t(lang, 'mainNav')}"><ul>${items.map(([href, key]) => html`<li><a href="${href}">${t(lang, key)}</a></li>`)}</ul></nav>`;
@@ -111,8 +123,8 @@ export function errorSummary(lang: Lang, issues: readonly FieldIssue[]): Raw {
 <ul>${issues.map((i) =>
     // Issues without a visible field (an expired form) are plain text, not dead links.
     HIDDEN_FIELDS.has(i.field)
-      ? html`<li>${lang === 'sv' ? i.sv : i.en}</li>`
-      : html`<li><a href="#${i.field}">${lang === 'sv' ? i.sv : i.en}</a></li>`,
+      ? html`<li>${issueText(lang, i)}</li>`
+      : html`<li><a href="#${i.field}">${issueText(lang, i)}</a></li>`,
   )}</ul>
 </div>`;
 }
@@ -137,7 +149,7 @@ function describedBy(name: string, hint: string | undefined, err: FieldIssue | u
 }
 
 const errorText = (lang: Lang, name: string, err: FieldIssue | undefined) =>
-  err ? html`<p class="error-text" id="${name}-error">${lang === 'sv' ? err.sv : err.en}</p>` : '';
+  err ? html`<p class="error-text" id="${name}-error">${issueText(lang, err)}</p>` : '';
 
 export function textField(o: FieldOpts): Raw {
   const err = issueFor(o.issues, o.name);

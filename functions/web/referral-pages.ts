@@ -82,6 +82,17 @@ ${textField({ ...f('plannedEnd'), type: 'date', label: t(lang, 'plannedEnd'), hi
   });
 }
 
+/** The next meeting on the calendar (not yet recorded), for the case officer's overview. */
+function nextMeeting(lang: Lang, c: CaseRecord): string {
+  const upcoming = (c.meetings ?? [])
+    .filter((m) => !m.recordedAt)
+    .sort((a, b) => a.start.localeCompare(b.start))[0];
+  if (upcoming)
+    return `${tDynamic(lang, `meeting_${upcoming.kind}`)}: ${formatDateTime(lang, upcoming.start)}`;
+  const v = c.studyVisit;
+  return v && !v.outcome ? `${t(lang, 'studyVisit')}: ${formatDateTime(lang, v.start)}` : '–';
+}
+
 export function referralListPage(o: {
   lang: Lang;
   principal: Principal;
@@ -97,13 +108,13 @@ ${
   o.cases.length === 0
     ? html`<p>${t(lang, 'noReferrals')}</p>`
     : html`<table><caption class="skip">${t(lang, 'referralsTitle')}</caption>
-<thead><tr><th scope="col">${t(lang, 'reference')}</th><th scope="col">${t(lang, 'unit')}</th><th scope="col">${t(lang, 'phase')}</th><th scope="col">${t(lang, 'created')}</th></tr></thead>
+<thead><tr><th scope="col">${t(lang, 'reference')}</th><th scope="col">${t(lang, 'unit')}</th><th scope="col">${t(lang, 'phase')}</th><th scope="col">${tDynamic(lang, 'workingTime')}</th><th scope="col">${tDynamic(lang, 'nextMeeting')}</th><th scope="col">${t(lang, 'created')}</th></tr></thead>
 <tbody>${o.cases.map(
         (c) =>
           html`<tr><td><a href="/cases/${c.caseId}">${c.reference}</a></td><td>${unitName(c.unitId)}</td><td>${tDynamic(
             lang,
             `phase_${c.phase}`,
-          )}</td><td>${formatDateTime(lang, c.createdAt)}</td></tr>`,
+          )}</td><td>${c.workingTime ? `${c.workingTime.percent} %` : '–'}</td><td>${nextMeeting(lang, c)}</td><td>${formatDateTime(lang, c.createdAt)}</td></tr>`,
       )}</tbody></table>`
 }
 ${o.next ? html`<p><a href="/referrals?${new URLSearchParams({ after: o.next }).toString()}">${t(lang, 'nextPage')}</a></p>` : ''}`;

@@ -5,9 +5,10 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import * as sesLocalModule from 'aws-ses-v2-local';
 import { resetConfigCache } from '#adapters/config';
-import { resetDeps } from '#adapters/deps';
+import { getDeps, resetDeps } from '#adapters/deps';
 import { createDocumentClient, DynamoCaseRepository } from '#adapters/dynamo-repository';
 import { scaledClock } from '#core/clock';
+import { reconcile } from '#core/use-cases/reconcile';
 import type { RouteDef } from '#functions/routes';
 import { TASKS, WORKFLOWS } from '#functions/tasks/registry';
 import { createLocalIssuer } from './auth-issuer.ts';
@@ -245,6 +246,10 @@ export async function startLocalHost(o: HostOptions) {
         }),
     );
     await sfn.ready;
+    // The reconciler: every active case whose phase has no running execution (a crash between
+    // storing a case and starting its run, a failed or stopped run) is continued from its record.
+    const reconciled = await reconcile(getDeps(), { olderThanMs: 0 });
+    if (reconciled.continued || reconciled.failed) o.log('reconciled cases', reconciled);
     return { urls, stop, clock, anchor };
   } catch (err) {
     await stop();

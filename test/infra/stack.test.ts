@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#adapters/config';
 import { TABLE_INDEXES } from '#adapters/table-schema';
 import { HTTP_HANDLERS, ROLES, routeKey, routes } from '#functions/routes';
-import { TASKS, WORKFLOWS } from '#tasks/registry';
+import { JOBS, TASKS, WORKFLOWS } from '#tasks/registry';
 import { LAMBDA_RUNTIME } from '../../infra/cdk/constructs/function.ts';
 import { MIN_REASON_LENGTH } from '../../infra/cdk/nag.ts';
 import { REPO_ROOT } from '../../infra/cdk/paths.ts';
@@ -144,8 +144,8 @@ describe('Lambda functions', () => {
     ...TASKS.map((task) => ({ fn: stack.functions.tasks[task.name], name: `tasks/${task.name}` })),
   ];
 
-  it('builds one function per HTTP handler module, the authorizer and one per task', () => {
-    template.resourceCountIs('AWS::Lambda::Function', HTTP_HANDLERS.length + 1 + TASKS.length);
+  it('builds one function per HTTP handler module, the authorizer one per task and one per scheduled job', () => {
+    template.resourceCountIs('AWS::Lambda::Function', HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length);
     for (const { fn, name } of expectedEntries()) {
       expect(existsSync(join(REPO_ROOT, 'functions', `${name}.ts`)), name).toBe(true);
       expect(resources[logicalId(fn)]?.Type, name).toBe('AWS::Lambda::Function');
@@ -273,7 +273,7 @@ describe('logs and observability', () => {
   it('keeps every log group one month', () => {
     const groups = ofType('AWS::Logs::LogGroup');
     // One per function, the API access log and one per state machine.
-    expect(groups).toHaveLength(HTTP_HANDLERS.length + 1 + TASKS.length + 1 + WORKFLOWS.length);
+    expect(groups).toHaveLength(HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length + 1 + WORKFLOWS.length);
     for (const [id, group] of groups) expect(group.Properties?.RetentionInDays, id).toBe(30);
   });
 
@@ -289,7 +289,7 @@ describe('logs and observability', () => {
     const metrics = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties?.MetricName);
     expect(metrics.filter((m) => m === 'ExecutionsFailed')).toHaveLength(WORKFLOWS.length);
     expect(metrics.filter((m) => m === 'ExecutionsTimedOut')).toHaveLength(WORKFLOWS.length);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(HTTP_HANDLERS.length + 1 + TASKS.length);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length);
     expect(metrics).toContain('5xx');
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });
@@ -367,6 +367,8 @@ describe('SES', () => {
         stack.functions.tasks['notify-referral'],
         stack.functions.tasks['send-invitation'],
         stack.functions.tasks['send-reminder'],
+        // Moving the queue tells the coordinators that a place came free.
+        stack.functions.tasks['release-place'],
       ]
         .map((fn) => logicalId(fn.executionRole))
         .sort(),
@@ -377,13 +379,29 @@ describe('SES', () => {
         prop<{ Statement: { Action: string[]; Condition?: unknown }[] }>(p, 'PolicyDocument').Statement,
     );
     const send = statements.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail'));
-    expect(send).toHaveLength(3);
+    expect(send).toHaveLength(4);
     for (const st of send)
       expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@example.org' } });
   });
 });
 
 describe('stack', () => {
+  it('runs the reconciler every 15 minutes, allowed to start and describe placement executions', () => {
+    const job = stack.functions.jobs.reconcile;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      State: 'ENABLED',
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(job), 'Arn'] } })]),
+    });
+    const policies = ofType('AWS::IAM::Policy').filter(
+      ([, p]) => prop<{ Ref: string }[]>(p, 'Roles')[0]?.Ref === logicalId(job.executionRole),
+    );
+    const actions = JSON.stringify(policies.map(([, p]) => p.Properties?.PolicyDocument));
+    for (const action of ['states:StartExecution', 'states:DescribeExecution', 'dynamodb:PutItem'])
+      expect(actions).toContain(action);
+    expect(actions).not.toContain('ses:SendEmail');
+  });
+
   it('outputs the API URL, user pool and client ids, table name and state machine ARN', () => {
     const outputs = Object.keys(template.toJSON().Outputs ?? {});
     expect(outputs).toEqual(

@@ -1,14 +1,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  aboutCase,
+  acceptReferral,
+  caseIdOf,
+  recipients,
+  sentTo,
+  virtualDay,
+  waitForStep,
+} from '#test/support/flows';
 import { pollUntil, startTestHost, type TestHost } from '#test/support/host';
-import { inbox, Session, USERS } from '#test/support/session';
+import { inbox, Session, type StoredMail, USERS } from '#test/support/session';
 
 /**
- * The reminder clock is a persisted schedule: with workflow time accelerated (8 640×, so the
- * two-day proposal reminder is due 20 real seconds after the referral), stopping and starting the
- * host while the step waits must neither lose the reminder nor restart its clock.
+ * The reminder clocks are persisted schedules: with workflow time accelerated (8 640×, so a
+ * two-day reminder is due 20 real seconds after its clock starts), stopping and starting the host
+ * while a step waits must neither lose the reminder nor restart its clock.
+ *
+ * - The coordinator is reminded of an undecided referral two days after the referral, at that
+ *   time even though the host restarted in between.
+ * - Once accepted, the study-visit proposal is due two days after the place was assigned (not
+ *   after the referral).
  */
 const SCALE = 8_640;
 const DUE_AFTER_MS = (2 * 24 * 3600 * 1000) / SCALE; // 20 s
+const COORDINATOR = 'karin.praktikansvarig@stadsmissionen.example';
 
 let host: TestHost;
 
@@ -20,12 +35,17 @@ afterAll(async () => {
   await host?.stop();
 });
 
+const reminderFor = (caseId: string, text: string) => (m: StoredMail) =>
+  m.subject.startsWith('Påminnelse') && aboutCase(m, caseId) && (m.body.text ?? '').includes(text);
+
 describe('reminders across a restart', () => {
-  it('sends the proposal reminder at its original time after the host restarted', async () => {
+  let caseId = '';
+  let submittedAt = 0;
+  let restartedAt = 0;
+
+  it('reminds the coordinator of an undecided referral at its original time after the host restarted', async () => {
     const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
-    // Workflow time runs ahead of real time by a few days at most during this test.
-    const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-    const submittedAt = Date.now();
+    submittedAt = Date.now();
     const r = await referrer.post('/referrals', {
       submissionId: 'b1c2d3e4-0000-4000-8000-reminders0001',
       participantName: 'Pia Påminnelse',
@@ -36,50 +56,68 @@ describe('reminders across a restart', () => {
       placementAgreementRef: 'PÖ-9',
       unitId: 'matmissionen',
       languageSupport: 'no',
-      plannedStart: day(30),
-      plannedEnd: day(200),
+      // Workflow time runs ahead of real time by a few days at most during this test.
+      plannedStart: virtualDay(host, 30),
+      plannedEnd: virtualDay(host, 200),
     });
     expect(r.status).toBe(303);
-    const caseId = /\/cases\/([a-z0-9]+)/.exec(r.headers.get('location') ?? '')?.[1] ?? '';
-    await pollUntil('the workflow to wait for a proposal', async () => {
-      const c = (await (await referrer.get(`/api/cases/${caseId}`)).json()) as { waitingFor: string | null };
-      return c.waitingFor === 'studyVisitProposal' ? true : undefined;
-    });
+    caseId = caseIdOf(r);
+    await waitForStep(referrer, caseId, 'intakeDecision');
 
     await host.restart();
-    const restartedAt = Date.now();
+    restartedAt = Date.now();
     expect(restartedAt - submittedAt).toBeLessThan(DUE_AFTER_MS); // the restart happened while the step waited
 
     const reminder = await pollUntil(
-      'the reminder',
-      async () => (await inbox(host.sesUrl)).find((m) => m.subject.startsWith('Påminnelse')),
+      'the intake reminder',
+      async () => (await inbox(host.sesUrl)).find(reminderFor(caseId, 'tas emot eller avböjas')),
       30_000,
     );
     const arrivedAt = Date.now();
     // On time: not before it was due, and well before a clock restarted at the restart would fire.
     expect(arrivedAt - submittedAt).toBeGreaterThanOrEqual(DUE_AFTER_MS - 1000);
     expect(arrivedAt).toBeLessThan(restartedAt + DUE_AFTER_MS - 1000);
-    expect(reminder.destination.to.join(',')).toContain('karin.praktikansvarig@stadsmissionen.example');
+    expect(recipients(reminder)).toEqual([COORDINATOR]);
     expect(`${reminder.subject} ${reminder.body.text}`).not.toContain('Pia');
+    expect(reminder.body.text).toContain(`/cases/${caseId}`);
+    // Nothing about a study visit yet: the referral has not been accepted.
+    expect((await inbox(host.sesUrl)).some(reminderFor(caseId, 'studiebesök'))).toBe(false);
+  });
+
+  it('reminds of the study-visit proposal two days after the place was assigned', async () => {
+    // The step still waits after the reminder: the coordinator can still decide.
+    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
+    await waitForStep(coordinator, caseId, 'intakeDecision');
+    const acceptedAt = Date.now();
+    await acceptReferral(coordinator, caseId);
+    const c = await waitForStep(coordinator, caseId, 'studyVisitProposal');
+    expect(c.place?.assignedAt).toBeTruthy();
+
+    const reminder = await pollUntil(
+      'the proposal reminder',
+      async () => (await inbox(host.sesUrl)).find(reminderFor(caseId, 'studiebesök föreslås')),
+      DUE_AFTER_MS + 20_000,
+    );
+    const arrivedAt = Date.now();
+    // Counted from the assignment: a clock counted from the referral would have fired at once.
+    expect(arrivedAt - acceptedAt).toBeGreaterThanOrEqual(DUE_AFTER_MS - 1000);
+    expect(arrivedAt - acceptedAt).toBeLessThan(2 * DUE_AFTER_MS - 1000);
+    expect(recipients(reminder)).toEqual([COORDINATOR]);
     expect(reminder.body.text).toContain(`/cases/${caseId}`);
 
     // The step still waits after the reminder: the coordinator can still propose a time.
-    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
-    await pollUntil('the workflow to wait again', async () => {
-      const c = (await (await coordinator.get(`/api/cases/${caseId}`)).json()) as {
-        waitingFor: string | null;
-      };
-      return c.waitingFor === 'studyVisitProposal' ? true : undefined;
-    });
+    await waitForStep(coordinator, caseId, 'studyVisitProposal');
     const propose = await coordinator.post(`/cases/${caseId}/study-visit`, {
-      date: day(60),
+      date: virtualDay(host, 60),
       startTime: '10:00',
       endTime: '11:00',
       location: 'Matmissionen',
     });
     expect(propose.status).toBe(303);
     await pollUntil('the invitation', async () =>
-      (await inbox(host.sesUrl)).find((m) => m.subject.includes('studiebesök')),
+      (await inbox(host.sesUrl)).find(
+        (m) => m.subject.includes('studiebesök') && sentTo(m, 'pia@example.se'),
+      ),
     );
   });
 });

@@ -2,15 +2,21 @@ import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptForm, ESF_ENTRY, pageText } from '#test/support/flows';
 import { pollUntil, startTestHost, type TestHost } from '#test/support/host';
 import { inbox, Session, type StoredMail, USERS } from '#test/support/session';
 
 /**
  * The first slice, driven over HTTP against the real local host (`npm start`): referral →
- * workflow → study-visit invitation in the local inbox → restart while the step waits →
- * outcome recorded after the restart → case closed.
+ * the coordinator accepts it (intake, with the ESF+ entry figures) → study-visit invitation in
+ * the local inbox → restart while the step waits → outcome recorded after the restart → case
+ * closed. Every action is done or refused: the same values twice are harmless, a different
+ * action on a step already done is refused with nothing saved.
  */
+const NOTHING_SAVED = 'Inget sparades';
 let host: TestHost;
+/** The pages of the refusals (409) met on the way: each should say that nothing was saved. */
+const refusals: { what: string; text: string }[] = [];
 
 const referral = (submissionId: string) => ({
   submissionId,
@@ -44,7 +50,13 @@ const executionArn = (caseId: string) =>
 async function caseJson(s: Session, caseId: string) {
   const r = await s.get(`/api/cases/${caseId}`);
   expect(r.status).toBe(200);
-  return (await r.json()) as { phase: string; status: string; waitingFor: string | null; reference: string };
+  return (await r.json()) as {
+    phase: string;
+    status: string;
+    waitingFor: string | null;
+    reference: string;
+    place: { assignedAt?: string; queuedAt?: string } | null;
+  };
 }
 
 beforeAll(async () => {
@@ -151,16 +163,76 @@ describe('referral → study visit → restart → outcome', () => {
     expect((await own.get(`/cases/${caseId}`)).status).toBe(200);
   });
 
-  it('e-mails a calendar invitation when the coordinator proposes a study visit', async () => {
+  it('tells the coordinator, who must accept the referral before anything else', async () => {
     const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
-    await pollUntil('workflow waiting for a proposal', async () =>
-      (await caseJson(coordinator, caseId)).waitingFor === 'studyVisitProposal' ? true : undefined,
+    await pollUntil('workflow waiting for the intake decision', async () =>
+      (await caseJson(coordinator, caseId)).waitingFor === 'intakeDecision' ? true : undefined,
     );
     const notice = await pollUntil('the new-referral notice to the coordinator', async () =>
       (await inbox(host.sesUrl)).find((m) => m.subject.startsWith('Ny anvisning')),
     );
     expect(notice.destination.to.join(',')).toContain('karin.praktikansvarig@stadsmissionen.example');
+    expect(notice.body.text).toContain(`/cases/${caseId}`);
     expect(`${notice.subject} ${notice.body.text}`).not.toMatch(/Sara|Hemlig|811218/);
+
+    // The study visit cannot be proposed before the referral is accepted: refused, nothing saved.
+    const early = await coordinator.post(`/cases/${caseId}/study-visit`, {
+      date: futureDate(7),
+      startTime: '10:00',
+      endTime: '11:30',
+      location: 'REMAKE, Norra Grängesbergsgatan, Malmö',
+    });
+    expect(early.status).toBe(409);
+    refusals.push({ what: 'a study visit proposed before intake', text: pageText(await early.text()) });
+    expect((await caseJson(coordinator, caseId)).waitingFor).toBe('intakeDecision');
+
+    // Acceptance needs the four ESF+ entry figures; declining needs a reason.
+    const noFigures = await coordinator.post(`/cases/${caseId}/intake`, { decision: 'accepted' });
+    expect(noFigures.status).toBe(400);
+    const noFiguresHtml = await noFigures.text();
+    for (const field of Object.keys(ESF_ENTRY)) expect(noFiguresHtml).toContain(`id="${field}-error"`);
+    const noReason = await coordinator.post(`/cases/${caseId}/intake`, { decision: 'declined', reason: ' ' });
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain('id="reason-error"');
+    expect((await caseJson(coordinator, caseId)).phase).toBe('intake');
+
+    const accepted = await coordinator.post(`/cases/${caseId}/intake`, acceptForm());
+    expect(accepted.status).toBe(303);
+    expect(accepted.headers.get('location')).toBe(`/cases/${caseId}?done=decideIntake`);
+    const c = await caseJson(coordinator, caseId);
+    expect(c.place?.assignedAt).toBeTruthy(); // REMAKE has free places
+    await pollUntil('workflow waiting for a proposal', async () =>
+      (await caseJson(coordinator, caseId)).waitingFor === 'studyVisitProposal' ? true : undefined,
+    );
+  });
+
+  it('takes the same decision posted twice as one, and refuses a different one with nothing saved', async () => {
+    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
+    const before = await caseJson(coordinator, caseId);
+    // A double click, a second tab: the same values again are harmless.
+    const same = await coordinator.post(`/cases/${caseId}/intake`, acceptForm());
+    expect(same.status).toBe(303);
+    expect(same.headers.get('location')).toBe(`/cases/${caseId}?done=decideIntake`);
+    // A different decision on the step already done is refused, and says nothing was saved.
+    const other = await coordinator.post(`/cases/${caseId}/intake`, {
+      decision: 'declined',
+      reason: 'Ingen plats på REMAKE just nu',
+    });
+    expect(other.status).toBe(409);
+    refusals.push({ what: 'a decline after the acceptance', text: pageText(await other.text()) });
+    const after = await caseJson(coordinator, caseId);
+    expect(after.phase).toBe(before.phase);
+    expect(after.status).toBe('active');
+    expect(after.place).toEqual(before.place);
+    const referrerPage = await (await (await referrer()).get(`/cases/${caseId}`)).text();
+    expect(referrerPage).not.toContain('Ingen plats på REMAKE just nu');
+  });
+
+  it('e-mails a calendar invitation when the coordinator proposes a study visit', async () => {
+    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
+    await pollUntil('workflow waiting for a proposal', async () =>
+      (await caseJson(coordinator, caseId)).waitingFor === 'studyVisitProposal' ? true : undefined,
+    );
     const bad = await coordinator.post(`/cases/${caseId}/study-visit`, {
       date: futureDate(5),
       startTime: '11:00',
@@ -262,11 +334,30 @@ describe('referral → study visit → restart → outcome', () => {
     expect(c.phase).toBe('closed');
     const page = await (await coordinator.get(`/cases/${caseId}`)).text();
     expect(page).toContain('Vill hellre börja studera på SFI');
-    // Recording again (a double click, a second coordinator) shows the case as it is.
-    const again = await coordinator.post(`/cases/${caseId}/study-visit/outcome`, { outcome: 'wantsToStart' });
+    // Recording the same again (a double click, a second coordinator) is harmless.
+    const again = await coordinator.post(`/cases/${caseId}/study-visit/outcome`, {
+      outcome: 'declined',
+      declineReason: 'Vill hellre börja studera på SFI',
+    });
     expect(again.status).toBe(303);
-    expect(again.headers.get('location')).toBe(`/cases/${caseId}`);
-    expect((await caseJson(coordinator, caseId)).status).toBe('closed');
+    expect(again.headers.get('location')).toBe(`/cases/${caseId}?done=recordStudyVisitOutcome`);
+    // A different outcome on the step already done is refused, and nothing is saved.
+    const other = await coordinator.post(`/cases/${caseId}/study-visit/outcome`, { outcome: 'wantsToStart' });
+    expect(other.status).toBe(409);
+    refusals.push({ what: 'another outcome after the recorded one', text: pageText(await other.text()) });
+    const closed = await caseJson(coordinator, caseId);
+    expect(closed.status).toBe('closed');
+    expect(closed.phase).toBe('closed');
+    expect(await (await coordinator.get(`/cases/${caseId}`)).text()).toContain(
+      'Vill hellre börja studera på SFI',
+    );
+  });
+
+  // Known bug (reported): a refusal's reason is drawn only inside the refused action's form, and a
+  // step already done shows no form, so the 409 page says nothing of it (functions/web/case-pages.ts).
+  it('says on each refusal page that nothing was saved', () => {
+    expect(refusals.map((r) => r.what)).toHaveLength(3);
+    for (const r of refusals) expect(r.text, r.what).toContain(NOTHING_SAVED);
   });
 
   it('pages through the referrals, newest first, within the organisation', async () => {
@@ -308,6 +399,7 @@ describe('referral → study visit → restart → outcome', () => {
     const detail = await (await admin.get(`/admin/runs/case-${caseId}-1`)).text();
     for (const s of [
       'ExecutionStarted',
+      'AwaitIntakeDecision',
       'AwaitStudyVisitOutcome',
       'ExecutionRedriven',
       'CloseCase',
@@ -321,5 +413,30 @@ describe('referral → study visit → restart → outcome', () => {
     expect(casePage).toContain('SV-');
     for (const secret of ['Sara Hemlig', '19811218', 'Utmattningssyndrom', 'Vill hellre börja studera'])
       expect(casePage).not.toContain(secret);
+  });
+});
+
+// Last in the file: should the form take such an address, the case it makes disturbs no other test.
+describe('the referral form', () => {
+  it('refuses an address that mail cannot carry at the referral form', async () => {
+    const s = await new Session(host.baseUrl).signIn(USERS.referrer);
+    const odd = ['a,b@example.se', 'a<b@example.se', 'a>b@example.se', '"a"@example.se', 'sara@exam"ple.se'];
+    const answers = [];
+    for (const [i, email] of odd.entries()) {
+      const r = await s.post('/referrals', { ...referral(`0f8fad5b-d9cb-469f-a165-odd00000000${i}`), email });
+      const html = await r.text();
+      answers.push({
+        email,
+        status: r.status,
+        emailError: html.includes('id="email-error"'),
+        otherErrors: ['participantName', 'identityNumber', 'phone', 'plannedStart'].filter((f) =>
+          html.includes(`id="${f}-error"`),
+        ),
+      });
+    }
+    // Each answered on the e-mail field alone (all listed at once, so a failure names every address).
+    expect(answers).toEqual(odd.map((email) => ({ email, status: 400, emailError: true, otherErrors: [] })));
+    const list = (await (await s.get('/api/referrals')).json()) as { referrals: { caseId: string }[] };
+    expect(list.referrals).toHaveLength(2); // the two of the slice above, none of these
   });
 });

@@ -1,5 +1,14 @@
 import type { CaseRecord } from '#core/case';
-import type { CaseRepository, MailPort, OutgoingMessage, PageRequest } from '#core/ports';
+import { UnitFullError } from '#core/errors';
+import type {
+  CaseEntry,
+  CaseRepository,
+  EntryKind,
+  MailPort,
+  OutgoingMessage,
+  PageRequest,
+  SaveOptions,
+} from '#core/ports';
 import type { Unit } from '#core/units';
 
 /**
@@ -33,14 +42,35 @@ export class MemoryRepo implements CaseRepository {
   async listCasesByOrganisation(org: string, page: PageRequest) {
     return { items: [...this.cases.values()].filter((c) => c.organisationId === org).slice(0, page.limit) };
   }
+  async listActiveCases(_page: PageRequest) {
+    return {
+      items: [...this.cases.values()].filter((c) => c.status === 'active').map((c) => structuredClone(c)),
+    };
+  }
   async listCases(page: PageRequest) {
     return { items: [...this.cases.values()].slice(0, page.limit) };
   }
-  async saveCase(next: CaseRecord) {
+  readonly places = new Map<string, number>();
+  readonly entries = new Map<string, CaseEntry[]>();
+  async saveCase(next: CaseRecord, options: SaveOptions = {}) {
     const current = this.cases.get(next.caseId);
     if (!current || current.version !== next.version - 1) return false;
+    const { claimPlace, releasePlace, entries = [] } = options;
+    if (claimPlace && (this.places.get(claimPlace.unitId) ?? 0) >= claimPlace.capacity)
+      throw new UnitFullError(`Every place of ${claimPlace.unitId} is held`);
+    if (claimPlace) this.places.set(claimPlace.unitId, (this.places.get(claimPlace.unitId) ?? 0) + 1);
+    if (releasePlace)
+      this.places.set(releasePlace.unitId, Math.max(0, (this.places.get(releasePlace.unitId) ?? 0) - 1));
+    if (entries.length)
+      this.entries.set(next.caseId, [...(this.entries.get(next.caseId) ?? []), ...structuredClone(entries)]);
     this.cases.set(next.caseId, structuredClone(next));
     return true;
+  }
+  async placesInUse(unitId: string) {
+    return this.places.get(unitId) ?? 0;
+  }
+  async listEntries(caseId: string, kind: EntryKind) {
+    return (this.entries.get(caseId) ?? []).filter((e) => e.kind === kind);
   }
   async listUnits() {
     return this.units;

@@ -1,39 +1,28 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
-  SFNClient,
-  StopExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SfnWorkflow } from '#adapters/sfn-workflow';
+import { createMailPort } from '#adapters/mail-port';
+import { buildMime, type OutgoingMail } from '#adapters/mime';
 import type { Principal } from '#core/auth';
-import { type CaseRecord, executionName, type StepName } from '#core/case';
-import { scaledClock } from '#core/clock';
+import { type CaseRecord, executionName } from '#core/case';
 import type { Deps } from '#core/ports';
+import type { StepName } from '#core/process/declaration';
+import { recordAfterClosing, recordClosing, repairCase } from '#core/use-cases/closing';
+import { moveToCurrentWorkflow } from '#core/use-cases/continue-case';
+import { decideIntake } from '#core/use-cases/intake';
+import { scheduleClosing, scheduleFollowUp } from '#core/use-cases/meetings';
+import { recordPlan, scheduleStartup } from '#core/use-cases/startup';
 import { proposeStudyVisit, recordStudyVisitOutcome } from '#core/use-cases/study-visit';
-import {
-  awaitStep,
-  closeCase,
-  loadCase,
-  notifyNewReferral,
-  sendReminder,
-  sendStudyVisitInvitation,
-} from '#core/use-cases/workflow-steps';
-import { TASKS } from '#functions/tasks/registry';
-import { type LocalStepFunctions, startLocalStepFunctions } from '#local/sfn/index';
-import { pollUntil, ROOT } from '#test/support/host';
-import { MemoryRepo, RecordingMail } from '#test/support/memory-repo';
+import { closeEarly, logActivity, recordFollowUp, recordTalk } from '#core/use-cases/training';
+import { type Engine, startEngine } from '#test/support/engine';
+import { pollUntil } from '#test/support/host';
+import { newCaseRecord, TALK } from '#test/support/records';
 
 /**
  * The placement ASL (workflows/placement.asl.json) executed in the local engine, each task
- * backed by the real use case the task Lambda calls, with workflow time accelerated so the
- * reminder timeouts pass in seconds.
+ * backed by the real use case the task Lambda calls, with workflow time accelerated so that
+ * reminders and meetings pass in seconds.
  */
 const SCALE = 86_400; // one workflow day per real second
-const STATE_MACHINE = 'arn:aws:states:eu-north-1:000000000000:stateMachine:stegvis-placement';
 const coordinator: Principal = {
   sub: 'c1',
   email: 'karin@stadsmissionen.example',
@@ -42,265 +31,377 @@ const coordinator: Principal = {
   organisationId: 'sm',
   organisationName: 'Skåne Stadsmission',
 };
+const supervisor: Principal = {
+  ...coordinator,
+  sub: 's1',
+  email: 'sami@stadsmissionen.example',
+  name: 'Sami',
+  groups: ['supervisor'],
+};
+const referrer: Principal = {
+  sub: 'r1',
+  email: 'anna@malmo.example',
+  name: 'Anna',
+  groups: ['referrer'],
+  organisationId: 'malmo',
+  organisationName: 'Malmö',
+};
 const unit = {
   unitId: 'remake',
   name: 'REMAKE',
   description: '',
-  tasks: ['sy'],
-  places: 4,
+  tasks: ['sy', 'packa'],
+  places: 1,
   address: 'Malmö',
   coordinatorEmails: ['karin@stadsmissionen.example'],
+  supervisors: [{ name: 'Sami', email: 'sami@stadsmissionen.example' }],
 };
 
-let running: { sfn: LocalStepFunctions; dir: string } | undefined;
+let running: Engine | undefined;
 
 afterEach(async () => {
-  await running?.sfn.close();
-  if (running) rmSync(running.dir, { recursive: true, force: true });
+  await running?.close();
   running = undefined;
 });
 
 async function setup(opts: { beforeAwait?: (step: StepName, deps: Deps) => Promise<void> } = {}) {
-  const anchor = { realAnchor: Date.now(), virtualAnchor: Date.now(), scale: SCALE };
-  const clock = scaledClock(anchor);
-  const repo = new MemoryRepo([unit]);
-  const mail = new RecordingMail();
-  const dir = mkdtempSync(join(tmpdir(), 'stegvis-wf-'));
-  const substitutions = Object.fromEntries(TASKS.map((t) => [t.substitution, `stegvis-${t.name}`]));
-  const asl = readFileSync(join(ROOT, 'workflows', 'placement.asl.json'), 'utf8').replace(
-    /\$\{(\w+)\}/g,
-    (_, k: string) => substitutions[k] ?? `missing-${k}`,
-  );
-  // deps.workflow is filled in once the endpoint listens; tasks only run after that.
-  const deps = {
-    repo,
-    mail,
-    clock,
-    baseUrl: 'https://stegvis.example',
-    newId: () => 'unused',
-  } as unknown as Deps;
-  const seen: string[] = [];
-  const sfn = await startLocalStepFunctions({
-    port: 0,
-    stateDir: dir,
-    region: 'eu-north-1',
-    accountId: '000000000000',
-    stateMachines: [{ name: 'stegvis-placement', definition: JSON.parse(asl) as object }],
-    clock: { now: clock.now, scale: SCALE },
-    invokeFunction: async (name, payload) => {
-      const p = payload as { caseId: string; step: StepName; taskToken: string };
-      seen.push(name);
-      switch (name) {
-        case 'stegvis-load-case':
-          return loadCase(deps, p.caseId);
-        case 'stegvis-await-step':
-          await opts.beforeAwait?.(p.step, deps);
-          return awaitStep(deps, p.caseId, p.step, p.taskToken);
-        case 'stegvis-notify-referral':
-          return notifyNewReferral(deps, p.caseId);
-        case 'stegvis-send-invitation':
-          return sendStudyVisitInvitation(deps, p.caseId);
-        case 'stegvis-send-reminder':
-          return sendReminder(deps, p.caseId, p.step);
-        case 'stegvis-close-case':
-          return closeCase(deps, p.caseId);
-        default:
-          throw new Error(`unknown function ${name}`);
-      }
-    },
-  });
-  running = { sfn, dir };
-  const client = new SFNClient({
-    region: 'eu-north-1',
-    endpoint: sfn.url,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-  deps.workflow = new SfnWorkflow(client, STATE_MACHINE);
-
-  const now = new Date(clock.now()).toISOString();
-  const record: CaseRecord = {
-    caseId: 'wfcase00000001',
-    reference: 'SV-2026-0001',
-    organisationId: 'malmo',
-    createdAt: now,
-    createdBy: 'r1',
-    updatedAt: now,
-    status: 'active',
-    phase: 'studyVisitScheduling',
-    participant: {
-      name: 'P',
-      identityNumber: '198112189876',
-      identityKind: 'personnummer',
-      email: 'p@example.se',
-      phone: '070',
-      gender: 'woman',
-    },
-    caseOfficer: {
-      sub: 'r1',
-      name: 'Anna',
-      email: 'anna@malmo.example',
-      organisationId: 'malmo',
-      organisationName: 'Malmö',
-    },
-    placementAgreementRef: 'PÖ',
-    unitId: 'remake',
-    needs: { adaptation: '', languageSupport: false, language: '' },
-    plannedStart: '2026-12-01',
-    plannedEnd: '2027-06-01',
-    reminders: {},
-    execution: { segment: 1, name: executionName('wfcase00000001', 1) },
-    version: 1,
-  };
-  await repo.createCase(record, 'submission-0000000001');
-  const arn = `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:${record.execution.name}`;
-  const waitingFor = (step: StepName) =>
-    pollUntil(
-      `waiting for ${step}`,
-      async () => ((await repo.getCase(record.caseId))?.waiting?.step === step ? true : undefined),
-      20_000,
-    );
-  const finished = () =>
-    pollUntil(
-      'execution to finish',
-      async () => {
-        const d = await client.send(new DescribeExecutionCommand({ executionArn: arn }));
-        return d.status !== 'RUNNING' ? d : undefined;
-      },
-      20_000,
-    );
-  const history = async () =>
-    (await client.send(new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000 }))).events ?? [];
-  await deps.workflow.startExecution(record.execution.name, { caseId: record.caseId });
-  const visit = () => {
-    const day = new Date(clock.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    return { date: day, startTime: '10:00', endTime: '11:00', location: 'REMAKE' };
-  };
-  return { deps, repo, mail, clock, record, waitingFor, finished, history, visit, seen, client, arn };
+  running = await startEngine({ scale: SCALE, units: [unit], ...opts });
+  return running;
 }
 
+const entry = {
+  labourMarketStatus: 'longTermUnemployed',
+  education: 'isced0to2',
+  disability: 'undisclosed',
+  foreignBackground: 'no',
+} as const;
+
 describe('placement workflow', () => {
-  it('reminds the coordinator when no study-visit time is proposed, then waits again', async () => {
+  it('tells the coordinators once, reminds about an undecided referral, and closes a declined one', async () => {
     const t = await setup();
-    await t.waitingFor('studyVisitProposal');
-    const firstToken = (await t.repo.getCase(t.record.caseId))?.waiting?.token;
-    // Due two workflow days after the referral: about two real seconds.
+    const c = await t.newCase('wfcase00000001');
+    await t.waitingFor(c.caseId, 'intakeDecision');
     const reminder = await pollUntil(
       'a reminder',
       async () => t.mail.sent.find((m) => m.subject.startsWith('Påminnelse')),
       15_000,
     );
     expect(reminder.to).toEqual(['karin@stadsmissionen.example']);
-    // The coordinators heard of the referral when it arrived, once, even though the workflow
-    // passed the notifying state again after the reminder.
-    const notices = t.mail.sent.filter((m) => m.subject.startsWith('Ny anvisning'));
-    expect(notices).toHaveLength(1);
-    expect(notices[0]?.to).toEqual(['karin@stadsmissionen.example']);
-    expect(t.mail.sent.findIndex((m) => m.subject.startsWith('Ny anvisning'))).toBeLessThan(
-      t.mail.sent.indexOf(reminder),
-    );
-    await pollUntil('a fresh wait after the reminder', async () => {
-      const c = await t.repo.getCase(t.record.caseId);
-      return c?.waiting?.token &&
-        c.waiting.token !== firstToken &&
-        c.reminders.studyVisitProposal?.count === 1
-        ? true
-        : undefined;
+    expect(t.mail.sent.filter((m) => m.subject.startsWith('Ny anvisning'))).toHaveLength(1);
+    await t.waitingFor(c.caseId, 'intakeDecision');
+    await decideIntake(t.deps, coordinator, c.caseId, {
+      decision: 'declined',
+      reason: 'Ingen passande uppgift',
     });
-    const events = await t.history();
-    expect(
-      events.some(
-        (e) =>
-          e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === 'RemindStudyVisitProposal',
-      ),
-    ).toBe(true);
-
-    // The step is still open: proposing now continues the workflow.
-    await proposeStudyVisit(t.deps, coordinator, t.record.caseId, t.visit());
-    await t.waitingFor('studyVisitOutcome');
-    const invitation = t.mail.sent.find((m) => m.calendar);
-    expect(invitation?.to).toEqual(['p@example.se', 'anna@malmo.example']);
-    expect(invitation?.calendar?.method).toBe('REQUEST');
-    await recordStudyVisitOutcome(t.deps, coordinator, t.record.caseId, { outcome: 'wantsToStart' });
-    const done = await t.finished();
-    expect(done.status).toBe('SUCCEEDED');
-    const last = (await t.history()).filter((e) => e.type?.endsWith('StateEntered')).pop();
-    expect(last?.stateEnteredEventDetails?.name).toBe('ReadyForStartupMeeting');
-    expect((await t.repo.getCase(t.record.caseId))?.phase).toBe('startupMeeting');
+    expect((await t.finished(c.execution.name)).status).toBe('SUCCEEDED');
+    const closed = await t.repo.getCase(c.caseId);
+    expect(closed?.closure).toMatchObject({ category: 'declinedAtIntake', reason: 'Ingen passande uppgift' });
+    expect(closed?.phase).toBe('closed');
+    expect(await t.repo.placesInUse('remake')).toBe(0);
+    // Payloads carry only ids: nothing personal in the execution's history.
+    expect(JSON.stringify(await t.history(c.execution.name))).not.toContain('198112189876');
   }, 40_000);
 
-  it('reminds about a missing outcome the day after the visit and closes a declined case', async () => {
+  it('queues an accepted referral when the unit is full and moves it on when the place frees', async () => {
     const t = await setup();
-    await t.waitingFor('studyVisitProposal');
-    await proposeStudyVisit(t.deps, coordinator, t.record.caseId, t.visit());
-    await t.waitingFor('studyVisitOutcome');
-    const c = await t.repo.getCase(t.record.caseId);
-    const due = c?.reminders.studyVisitOutcome?.dueAt ?? 0;
-    expect(due).toBe(Date.parse(c?.studyVisit?.end ?? '') + 86_400_000);
-    const reminder = await pollUntil(
-      'the outcome reminder',
-      async () =>
-        t.mail.sent.find(
-          (m) => m.subject.startsWith('Påminnelse') && m.to.includes('karin@stadsmissionen.example'),
-        ),
-      15_000,
-    );
-    expect(t.clock.now()).toBeGreaterThanOrEqual(due);
-    expect(reminder.text).toContain('https://stegvis.example/cases/wfcase00000001');
-    await t.waitingFor('studyVisitOutcome');
-    await recordStudyVisitOutcome(t.deps, coordinator, t.record.caseId, {
+    const a = await t.newCase('wfcasea0000001');
+    const b = await t.newCase('wfcaseb0000001');
+    await t.waitingFor(a.caseId, 'intakeDecision');
+    await t.waitingFor(b.caseId, 'intakeDecision');
+    await decideIntake(t.deps, coordinator, a.caseId, { decision: 'accepted', entry });
+    await decideIntake(t.deps, coordinator, b.caseId, { decision: 'accepted', entry });
+    await t.waitingFor(a.caseId, 'studyVisitProposal');
+    await t.waitingFor(b.caseId, 'placeAvailable');
+    expect((await t.repo.getCase(b.caseId))?.phase).toBe('queued');
+    expect(await t.repo.placesInUse('remake')).toBe(1);
+    await proposeStudyVisit(t.deps, coordinator, a.caseId, t.at(1));
+    await t.waitingFor(a.caseId, 'studyVisitOutcome');
+    await recordStudyVisitOutcome(t.deps, coordinator, a.caseId, {
       outcome: 'declined',
       declineReason: 'Vill studera',
     });
-    const done = await t.finished();
-    expect(done.status).toBe('SUCCEEDED');
-    const closed = await t.repo.getCase(t.record.caseId);
-    expect(closed?.status).toBe('closed');
-    expect(closed?.closure).toMatchObject({ category: 'declinedAfterStudyVisit', reason: 'Vill studera' });
-    const names = (await t.history()).map((e) => e.stateEnteredEventDetails?.name).filter(Boolean);
-    expect(names).toContain('CloseCase');
-    expect(names.at(-1)).toBe('CaseClosed');
-    // Payloads carry only ids: nothing personal in the execution's history.
-    expect(JSON.stringify(await t.history())).not.toContain('198112189876');
+    expect((await t.finished(a.execution.name)).status).toBe('SUCCEEDED');
+    await t.waitingFor(b.caseId, 'studyVisitProposal');
+    expect(await t.repo.placesInUse('remake')).toBe(1);
+    expect(
+      t.mail.sent.some((m) => m.subject.startsWith('Plats ledig') && m.subject.endsWith(b.reference)),
+    ).toBe(true);
   }, 40_000);
 
-  it('re-reads the record when the person acted before the step was registered (StepAlreadyDone)', async () => {
+  it('refuses a second, different proposal and treats the same one as harmless', async () => {
+    const t = await setup();
+    const c = await t.newCase('wfcase00000002');
+    await t.waitingFor(c.caseId, 'intakeDecision');
+    await decideIntake(t.deps, coordinator, c.caseId, { decision: 'accepted', entry });
+    await t.waitingFor(c.caseId, 'studyVisitProposal');
+    const visit = t.at(2);
+    await proposeStudyVisit(t.deps, coordinator, c.caseId, visit);
+    await proposeStudyVisit(t.deps, coordinator, c.caseId, visit);
+    await expect(
+      proposeStudyVisit(t.deps, coordinator, c.caseId, { ...visit, location: 'Annan plats' }),
+    ).rejects.toMatchObject({
+      name: 'StepNotWaitingError',
+      code: 'alreadyDone',
+    });
+    await t.waitingFor(c.caseId, 'studyVisitOutcome');
+    await recordStudyVisitOutcome(t.deps, coordinator, c.caseId, { outcome: 'wantsToStart' });
+    await expect(
+      recordStudyVisitOutcome(t.deps, coordinator, c.caseId, { outcome: 'declined', declineReason: 'x' }),
+    ).rejects.toMatchObject({ name: 'StepNotWaitingError' });
+    expect(t.mail.sent.filter((m) => m.calendar)).toHaveLength(1);
+    expect((await t.repo.getCase(c.caseId))?.studyVisit?.outcome).toBe('wantsToStart');
+  }, 40_000);
+
+  it('runs a placement from referral to the follow-ups after closing', async () => {
+    const t = await setup();
+    const c = await t.newCase('wfcase00000003', {
+      plannedEnd: new Date(t.clock.now() + 90 * 86_400_000).toISOString().slice(0, 10),
+    });
+    await t.waitingFor(c.caseId, 'intakeDecision');
+    await decideIntake(t.deps, coordinator, c.caseId, { decision: 'accepted', entry });
+    await t.waitingFor(c.caseId, 'studyVisitProposal');
+    await proposeStudyVisit(t.deps, coordinator, c.caseId, t.at(1));
+    await t.waitingFor(c.caseId, 'studyVisitOutcome');
+    await recordStudyVisitOutcome(t.deps, coordinator, c.caseId, { outcome: 'wantsToStart' });
+    await t.waitingFor(c.caseId, 'startupMeeting');
+    await scheduleStartup(t.deps, coordinator, c.caseId, {
+      ...t.at(1),
+      supervisorEmail: 'sami@stadsmissionen.example',
+      inviteCaseOfficer: 'yes',
+    });
+    await t.waitingFor(c.caseId, 'individualPlan');
+    const startup = (await t.repo.getCase(c.caseId))?.meetings[0];
+    expect(startup?.invitationSentForSequence).toBe(0);
+    const invite = t.mail.sent.find((m) => m.calendar?.uid === `${c.caseId}-startup-1@stegvis`);
+    expect(invite?.to).toEqual(['p@example.se', 'sami@stadsmissionen.example', 'anna@malmo.example']);
+    await t.passes(startup?.start ?? '');
+    const today = () => new Date(t.clock.now()).toISOString().slice(0, 10);
+    await recordPlan(t.deps, supervisor, c.caseId, {
+      goals: 'Komma igång',
+      tasks: ['sy'],
+      percent: 25,
+      adaptations: 'Pauser',
+      startDate: today(),
+    });
+    await t.waitingFor(c.caseId, 'training');
+    let r = await t.repo.getCase(c.caseId);
+    expect(r?.workingTime).toMatchObject({ percent: 25, hoursPerWeek: 10 });
+
+    // A talk is due two weeks into training: the supervisor is reminded.
+    await pollUntil(
+      'talk reminder',
+      async () =>
+        t.mail.sent.find(
+          (m) => m.subject.startsWith('Påminnelse') && m.to.includes('sami@stadsmissionen.example'),
+        ),
+      25_000,
+    );
+    await recordTalk(t.deps, supervisor, c.caseId, {
+      formId: 'talk-form-000001',
+      date: today(),
+      points: TALK,
+      capacityDeclined: false,
+    });
+    await recordTalk(t.deps, supervisor, c.caseId, {
+      formId: 'talk-form-000001',
+      date: today(),
+      points: TALK,
+      capacityDeclined: false,
+    });
+    expect((await t.repo.getCase(c.caseId))?.talks.count).toBe(1);
+    expect(await t.repo.listEntries(c.caseId, 'talk')).toHaveLength(1);
+    await logActivity(t.deps, supervisor, c.caseId, { kind: 'cvHelp', date: today(), note: '' });
+
+    // A follow-up inside the landing period: an increase is refused, naming the rule.
+    await t.waitingFor(c.caseId, 'training');
+    const followUp = async (days: number) => {
+      await scheduleFollowUp(t.deps, coordinator, c.caseId, {
+        ...t.at(days),
+        formId: `followup-form-${days}`,
+      });
+      const x = await pollUntil('follow-up invitation', async () => {
+        const y = await t.repo.getCase(c.caseId);
+        return y?.meetings.at(-1)?.invitationSentForSequence === 0 ? y : undefined;
+      });
+      await t.passes(x.meetings.at(-1)?.start ?? '');
+    };
+    await followUp(1);
+    const increase = {
+      participantPresent: true,
+      caseOfficerPresent: true,
+      summary: 'Går bra',
+      decision: 'increase' as const,
+      newPercent: 40,
+      tasks: ['sy'],
+    };
+    await expect(recordFollowUp(t.deps, coordinator, c.caseId, increase)).rejects.toMatchObject({
+      name: 'ValidationError',
+      issues: [expect.objectContaining({ field: 'decision', code: 'landing' })],
+    });
+    await expect(
+      recordFollowUp(t.deps, coordinator, c.caseId, { ...increase, tasks: ['packa'] }),
+    ).rejects.toMatchObject({
+      issues: expect.arrayContaining([expect.objectContaining({ code: 'noTaskChangeWithIncrease' })]),
+    });
+    await recordFollowUp(t.deps, coordinator, c.caseId, {
+      ...increase,
+      decision: 'noChange',
+      newPercent: undefined,
+    });
+    // After the landing period: one step up the ladder, both present.
+    await followUp(14);
+    await expect(
+      recordFollowUp(t.deps, coordinator, c.caseId, { ...increase, newPercent: 50 }),
+    ).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'newPercent', code: 'oneStep' })],
+    });
+    await recordFollowUp(t.deps, coordinator, c.caseId, increase);
+    r = await t.repo.getCase(c.caseId);
+    expect(r?.workingTime?.percent).toBe(40);
+
+    await closeEarly(t.deps, coordinator, c.caseId, { reason: 'gotJob', note: '' });
+    await t.waitingFor(c.caseId, 'closing');
+    await scheduleClosing(t.deps, coordinator, c.caseId, t.at(1));
+    r = await pollUntil('closing invitation', async () => {
+      const x = await t.repo.getCase(c.caseId);
+      return x?.meetings.at(-1)?.invitationSentForSequence === 0 ? x : undefined;
+    });
+    await t.passes(r.meetings.at(-1)?.start ?? '');
+    await recordClosing(t.deps, coordinator, c.caseId, {
+      summary: 'Bra period',
+      evaluation: 'Nöjd',
+      outcome: 'workWithoutSupport',
+      nextStepPlan: 'Anställning',
+    });
+    await t.waitingFor(c.caseId, 'afterClosing');
+    expect(await t.repo.placesInUse('remake')).toBe(0);
+    // Four weeks after the end the case officer is asked where the participant is.
+    await pollUntil(
+      'four-week question',
+      async () =>
+        t.mail.sent.find(
+          (m) => m.subject.startsWith('Uppföljning efter avslut') && m.to.includes('anna@malmo.example'),
+        ),
+      40_000,
+    );
+    await recordAfterClosing(t.deps, referrer, c.caseId, { outcome: 'workWithoutSupport', note: '' });
+    r = await t.repo.getCase(c.caseId);
+    expect(r?.afterClosing.fourWeeks?.outcome).toBe('workWithoutSupport');
+    expect(r?.phase).toBe('afterClosing');
+  }, 120_000);
+
+  it('records a step that fails for good on the case; the coordinator corrects it and the run continues', async () => {
+    const t = await setup();
+    // Mail through the real port and MIME writer: an address they refuse fails the step for good.
+    const sent: OutgoingMail[] = [];
+    t.deps.mail = createMailPort(
+      {
+        send: async (m) => {
+          buildMime(m, {
+            from: 'Stegvis <no-reply@stegvis.example>',
+            date: new Date(),
+            messageId: 'm1@stegvis.example',
+          });
+          sent.push(m);
+          return { messageId: 'm1' };
+        },
+      },
+      t.clock,
+    );
+    const base = newCaseRecord('wfcase00000007', t.clock.now());
+    const c = await t.newCase('wfcase00000007', {
+      participant: { ...base.participant, email: 'a,b@example.se' },
+    });
+    await t.waitingFor(c.caseId, 'intakeDecision');
+    await decideIntake(t.deps, coordinator, c.caseId, { decision: 'accepted', entry });
+    await t.waitingFor(c.caseId, 'studyVisitProposal');
+    await proposeStudyVisit(t.deps, coordinator, c.caseId, t.at(2));
+    await t.waitingFor(c.caseId, 'repair');
+    const broken = await t.repo.getCase(c.caseId);
+    expect(broken?.problem).toMatchObject({ state: 'SendInvitation', error: 'MailAddressError' });
+    // The coordinator is told, without the address or any other personal data.
+    const notice = await pollUntil('repair notice', async () =>
+      sent.find((m) => m.subject.includes(c.reference)),
+    );
+    expect(JSON.stringify(notice)).not.toContain('a,b@');
+    // Another action waits until the step is repaired.
+    await expect(
+      closeEarly(t.deps, coordinator, c.caseId, { reason: 'left', note: '' }),
+    ).rejects.toMatchObject({ code: 'needsRepair' });
+    await repairCase(t.deps, coordinator, c.caseId, { email: 'p.ny@example.se' });
+    await t.waitingFor(c.caseId, 'studyVisitOutcome');
+    const invitation = sent.find((m) => m.calendar);
+    expect(invitation?.to).toContain('p.ny@example.se');
+    expect((await t.repo.getCase(c.caseId))?.problem).toBeUndefined();
+  }, 40_000);
+
+  it('re-reads the record when the person acted before the step was registered', async () => {
     let raced = false;
     const t = await setup({
       beforeAwait: async (step, deps) => {
-        if (step !== 'studyVisitProposal' || raced) return;
+        if (step !== 'intakeDecision' || raced) return;
         raced = true;
-        // The coordinator proposes between LoadCase and the wait registering its token.
-        await proposeStudyVisit(deps, coordinator, 'wfcase00000001', {
-          date: new Date(deps.clock.now() + 3 * 86_400_000).toISOString().slice(0, 10),
-          startTime: '10:00',
-          endTime: '11:00',
-          location: 'REMAKE',
-        });
+        await decideIntake(deps, coordinator, 'wfcase00000004', { decision: 'accepted', entry });
       },
     });
-    await t.waitingFor('studyVisitOutcome');
-    const events = await t.history();
-    const failed = events.find((e) => e.type === 'TaskFailed' || e.type === 'TaskStateExited');
-    expect(failed).toBeDefined();
-    expect(JSON.stringify(events)).toContain('StepAlreadyDone');
-    expect(t.mail.sent.filter((m) => m.calendar)).toHaveLength(1);
+    const c = await t.newCase('wfcase00000004');
+    await t.waitingFor(c.caseId, 'studyVisitProposal');
+    expect(JSON.stringify(await t.history(c.execution.name))).toContain('StepAlreadyDone');
   }, 40_000);
 
   it('continues a run that stopped, in a new segment from the record, when the person acts', async () => {
     const t = await setup();
-    await t.waitingFor('studyVisitProposal');
+    const c = await t.newCase('wfcase00000005');
+    await t.waitingFor(c.caseId, 'intakeDecision');
     await t.client.send(
-      new StopExecutionCommand({ executionArn: t.arn, error: 'Test', cause: 'simulated failure' }),
+      new StopExecutionCommand({
+        executionArn: t.arnOf(c.execution.name),
+        error: 'Test',
+        cause: 'simulated',
+      }),
     );
-    await proposeStudyVisit(t.deps, coordinator, t.record.caseId, t.visit());
-    const c = await t.repo.getCase(t.record.caseId);
-    expect(c?.execution).toEqual({ segment: 2, name: 'case-wfcase00000001-2' });
-    await t.waitingFor('studyVisitOutcome');
-    expect(t.mail.sent.filter((m) => m.calendar)).toHaveLength(1);
+    await decideIntake(t.deps, coordinator, c.caseId, { decision: 'accepted', entry });
+    const r = await t.repo.getCase(c.caseId);
+    expect(r?.execution).toMatchObject({ segment: 2, name: executionName(c.caseId, 2) });
+    await t.waitingFor(c.caseId, 'studyVisitProposal');
     const segment2 = await t.client.send(
-      new DescribeExecutionCommand({ executionArn: t.arn.replace(/-1$/, '-2') }),
+      new DescribeExecutionCommand({ executionArn: t.arnOf(executionName(c.caseId, 2)) }),
     );
     expect(segment2.status).toBe('RUNNING');
-    expect(JSON.parse(segment2.input ?? '{}')).toEqual({ caseId: t.record.caseId });
+    expect(JSON.parse(segment2.input ?? '{}')).toEqual({ caseId: c.caseId });
+  }, 40_000);
+
+  it('moves a running case onto the current workflow version from its record', async () => {
+    const t = await setup();
+    const c = await t.newCase('wfcase00000008');
+    await t.waitingFor(c.caseId, 'intakeDecision');
+    await moveToCurrentWorkflow(t.deps, c.caseId);
+    expect((await t.finished(c.execution.name)).status).toBe('ABORTED');
+    await t.waitingFor(c.caseId, 'intakeDecision');
+    expect((await t.repo.getCase(c.caseId))?.execution.name).toBe(executionName(c.caseId, 2));
+    // The coordinators were told once, not again by the new segment.
+    expect(t.mail.sent.filter((m) => m.subject.startsWith('Ny anvisning'))).toHaveLength(1);
+    await decideIntake(t.deps, coordinator, c.caseId, { decision: 'accepted', entry });
+    await t.waitingFor(c.caseId, 'studyVisitProposal');
+  }, 40_000);
+
+  it('continues in a new segment under the next deterministic name when an execution gets old', async () => {
+    const t = await setup();
+    const old = new Date(t.clock.now() - 400 * 86_400_000).toISOString();
+    const c = await t.newCase('wfcase00000006', {});
+    await t.waitingFor(c.caseId, 'intakeDecision');
+    const r = (await t.repo.getCase(c.caseId)) as CaseRecord;
+    r.execution.startedAt = old;
+    r.version += 1;
+    await t.repo.saveCase(r);
+    await decideIntake(t.deps, coordinator, c.caseId, { decision: 'accepted', entry });
+    expect((await t.finished(c.execution.name)).status).toBe('SUCCEEDED');
+    await t.waitingFor(c.caseId, 'studyVisitProposal');
+    const next = await t.repo.getCase(c.caseId);
+    expect(next?.execution.name).toBe(executionName(c.caseId, 2));
+    const names = (await t.history(c.execution.name))
+      .map((e) => e.stateEnteredEventDetails?.name)
+      .filter(Boolean);
+    expect(names).toContain('ContinueAsNew');
   }, 40_000);
 });

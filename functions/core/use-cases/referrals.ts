@@ -29,7 +29,7 @@ export async function submitReferral(
     createdBy: referrer.sub,
     updatedAt: createdAt,
     status: 'active',
-    phase: 'studyVisitScheduling',
+    phase: 'intake',
     participant: {
       name: r.participantName,
       identityNumber: r.identity.normalized,
@@ -50,8 +50,17 @@ export async function submitReferral(
     needs: { adaptation: r.adaptationNeeds, languageSupport: r.languageSupport, language: r.language },
     plannedStart: r.plannedStart,
     plannedEnd: r.plannedEnd,
-    reminders: {},
-    execution: { segment: 1, name: executionName(caseId, 1) },
+    meetings: [],
+    talks: { count: 0 },
+    followUps: [],
+    workingTimeHistory: [],
+    tasks: [],
+    pauses: [],
+    activities: [],
+    afterClosing: {},
+    notices: {},
+    appliedForms: [],
+    execution: { segment: 1, name: executionName(caseId, 1), startedAt: createdAt },
     version: 1,
   };
   // Scoped to the submitter: another person's form id can never resolve to this case.
@@ -72,7 +81,16 @@ export async function listVisibleCases(
 ): Promise<Page<CaseRecord>> {
   const request = { limit: Math.min(Math.max(page.limit ?? 50, 1), 100), after: page.after };
   if (isStaff(p)) return deps.repo.listCases(request);
-  return deps.repo.listCasesByOrganisation(p.organisationId, request);
+  if (p.groups.includes('referrer')) return deps.repo.listCasesByOrganisation(p.organisationId, request);
+  // A supervisor: the active cases assigned to them.
+  const items: CaseRecord[] = [];
+  let after = request.after;
+  do {
+    const page = await deps.repo.listActiveCases({ limit: 100, after });
+    items.push(...page.items.filter((c) => canSeeCase(p, c)));
+    after = page.next;
+  } while (after && items.length < request.limit);
+  return { items: items.slice(0, request.limit), ...(after ? { next: after } : {}) };
 }
 
 /** A case the principal may see; others' cases answer 404 so their existence is not revealed. */

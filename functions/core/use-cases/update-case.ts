@@ -1,21 +1,35 @@
-import { type CaseRecord, derivePhase } from '../case.ts';
+import { type CaseRecord, normalizeCase } from '../case.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
-import type { CaseRepository } from '../ports.ts';
+import type { CaseRepository, SaveOptions } from '../ports.ts';
+import { derivePhase } from '../process/derive.ts';
+
+/** Reads a case with the collections an older record lacks filled in. */
+export async function readCase(repo: CaseRepository, caseId: string): Promise<CaseRecord | undefined> {
+  const c = await repo.getCase(caseId);
+  return c ? normalizeCase(c) : undefined;
+}
+
+export async function requireCase(repo: CaseRepository, caseId: string): Promise<CaseRecord> {
+  const c = await readCase(repo, caseId);
+  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
+  return c;
+}
 
 /**
  * Read-modify-write of a case with optimistic locking. `change` returns the new record, or
  * undefined to leave it as it is. Lost races are retried with a fresh read; the derived phase
- * and the version are maintained here, never by callers.
+ * and the version are maintained here, never by callers. `options` (or a function of the new
+ * record giving them) go into the same transaction: a place claimed or given back, entries.
  */
 export async function updateCase(
   repo: CaseRepository,
   caseId: string,
   now: number,
   change: (current: CaseRecord) => CaseRecord | undefined,
+  options?: SaveOptions | ((next: CaseRecord, before: CaseRecord) => SaveOptions | undefined),
 ): Promise<{ before: CaseRecord; after: CaseRecord; changed: boolean }> {
   for (let attempt = 0; attempt < 8; attempt++) {
-    const before = await repo.getCase(caseId);
-    if (!before) throw new NotFoundError(`Case ${caseId} not found`);
+    const before = await requireCase(repo, caseId);
     const next = change(structuredClone(before));
     if (!next) return { before, after: before, changed: false };
     const after: CaseRecord = {
@@ -24,7 +38,8 @@ export async function updateCase(
       version: before.version + 1,
       updatedAt: new Date(now).toISOString(),
     };
-    if (await repo.saveCase(after)) return { before, after, changed: true };
+    const opts = typeof options === 'function' ? options(after, before) : options;
+    if (await repo.saveCase(after, opts)) return { before, after, changed: true };
     // Jittered backoff so racing writers do not collide again in lockstep.
     await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
   }

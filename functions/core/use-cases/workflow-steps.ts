@@ -1,88 +1,167 @@
+import { type CaseRecord, type ClosureCategory, executionName } from '../case.ts';
+import { StepAlreadyDone } from '../errors.ts';
 import {
-  type CaseRecord,
-  derivePhase,
-  firstReminderDue,
-  type Phase,
-  REMINDER_REPEAT_MS,
-  STEP_PHASE,
-  type StepName,
-  stepForPhase,
-} from '../case.ts';
-import { NotFoundError, StepAlreadyDone } from '../errors.ts';
-import { newReferralNotice, stepReminder, studyVisitInvitation } from '../messages.ts';
+  afterClosingRequest,
+  clockNotice,
+  meetingInvitation,
+  newReferralNotice,
+  studyVisitInvitation,
+} from '../messages.ts';
 import type { Deps } from '../ports.ts';
-import { updateCase } from './update-case.ts';
+import { type DueNotice, markSent, upcomingNotices } from '../process/clocks.ts';
+import {
+  CLOCKS,
+  type ClockDecl,
+  MAX_WAIT_SECONDS,
+  type Recipient,
+  type StepName,
+} from '../process/declaration.ts';
+import { derivePhase, nextRoute } from '../process/derive.ts';
+import { type Unit, unitPolicy } from '../units.ts';
+import { fillQueue, unitOf } from './places.ts';
+import { requireCase, updateCase } from './update-case.ts';
 
 /**
  * The use cases the placement state machine invokes. Each takes only the case id (workflow
  * payloads carry no personal data) and reads everything else from the record.
  */
 
-const MAX_WAIT_SECONDS = 7 * 24 * 3600;
-
-/** LoadCase: where the workflow (re)enters, and how long the waiting step may wait. */
-export async function loadCase(
-  deps: Deps,
-  caseId: string,
-): Promise<{ phase: Phase; reminderInSeconds: number }> {
-  const now = deps.clock.now();
-  const c = await requireCase(deps, caseId);
-  const phase = derivePhase(c);
-  const step = stepForPhase(phase);
-  if (c.waiting && c.waiting.step !== step) {
-    // A token of a step that is done: drop it so nobody acts on it again.
-    await updateCase(deps.repo, caseId, now, (x) => {
-      if (!x.waiting || x.waiting.step === stepForPhase(derivePhase(x))) return undefined;
-      delete x.waiting;
-      return x;
-    });
-  }
-  if (!step) return { phase, reminderInSeconds: 1 };
-  let due = c.reminders[step]?.dueAt;
-  if (due === undefined) {
-    // Persist the reminder deadline once, so a re-entered workflow keeps the original time.
-    const { after } = await updateCase(deps.repo, caseId, now, (x) => {
-      if (x.reminders[step]) return undefined;
-      x.reminders[step] = { dueAt: firstReminderDue(x, step, now), count: 0 };
-      return x;
-    });
-    due = after.reminders[step]?.dueAt ?? now;
-  }
-  // At most a week per wait: far below Step Functions' limits, and an early timeout is harmless
-  // (SendReminder sends nothing before the reminder is due and the workflow waits again).
-  return { phase, reminderInSeconds: Math.min(MAX_WAIT_SECONDS, Math.max(1, Math.ceil((due - now) / 1000))) };
+export interface LoadResult {
+  caseId: string;
+  loop: number;
+  route: string;
+  waitSeconds: number;
+  version: number;
 }
 
-/** The workflow waits on a human step: remember its task token in the record. */
-export async function awaitStep(deps: Deps, caseId: string, step: StepName, token: string) {
+/** How long a waiting step waits: until the earliest notice of its clocks, within bounds. */
+function waitSecondsFor(c: CaseRecord, unit: Unit | undefined, now: number, step: StepName): number {
+  const next = upcomingNotices(c, unitPolicy(unit), now)[0]?.at;
+  // The queue is re-checked weekly besides being woken when a place frees.
+  const cap = step === 'placeAvailable' ? 7 * 24 * 3600 : MAX_WAIT_SECONDS;
+  const seconds = next === undefined ? cap : Math.ceil((next - now) / 1000);
+  return Math.min(cap, Math.max(1, seconds));
+}
+
+/** LoadCase: where the workflow (re)enters, and how long a waiting step may wait. */
+export async function loadCase(deps: Deps, caseId: string, loop = 0): Promise<LoadResult> {
+  const now = deps.clock.now();
+  let c = await requireCase(deps.repo, caseId);
+  const route = nextRoute(c, { loop, now });
+  const step = route.kind === 'await' ? route.step : undefined;
+  if (c.waiting && c.waiting.step !== step) {
+    // A token of a step that is done: drop it so nobody acts on it again.
+    c = (
+      await updateCase(deps.repo, caseId, now, (x) => {
+        if (!x.waiting || x.waiting.step === step) return undefined;
+        delete x.waiting;
+        return x;
+      })
+    ).after;
+  }
+  const waitSeconds = step ? waitSecondsFor(c, await unitOf(deps, c.unitId), now, step) : 1;
+  return { caseId, loop: loop + 1, route: route.state, waitSeconds, version: c.version };
+}
+
+/**
+ * The workflow waits on a human step: remember its task token in the record. Refused (and the
+ * workflow re-reads the record) when the record changed since LoadCase read it: an action that
+ * landed in between must not wait for the next timeout to be seen.
+ */
+export async function awaitStep(deps: Deps, caseId: string, step: StepName, token: string, version?: number) {
   const now = deps.clock.now();
   await updateCase(deps.repo, caseId, now, (c) => {
-    if (derivePhase(c) !== STEP_PHASE[step]) throw new StepAlreadyDone(`Step ${step} is already done`);
+    const route = nextRoute(c, { loop: 0, now });
+    if (route.kind !== 'await' || route.step !== step)
+      throw new StepAlreadyDone(`Step ${step} is already done`);
+    if (version !== undefined && c.version !== version)
+      throw new StepAlreadyDone(`The case changed since it was read (${version} → ${c.version})`);
     c.waiting = { step, token, since: new Date(now).toISOString() };
     return c;
   });
 }
 
-async function requireCase(deps: Deps, caseId: string): Promise<CaseRecord> {
-  const c = await deps.repo.getCase(caseId);
-  if (!c) throw new NotFoundError(`Case ${caseId} not found`);
-  return c;
+/** The addresses a notice goes to. */
+export function recipientsOf(
+  c: CaseRecord,
+  unit: Unit | undefined,
+  r: Recipient,
+  decl?: ClockDecl,
+): string[] {
+  const coordinators = unit?.coordinatorEmails ?? [];
+  switch (r) {
+    case 'coordinators':
+      return coordinators;
+    case 'supervisor':
+      return c.supervisor ? [c.supervisor.email] : coordinators;
+    case 'caseOfficer':
+      return [c.caseOfficer.email];
+    case 'organizer': {
+      const m = decl?.meeting?.(c);
+      return m ? [m.organizer.email] : coordinators;
+    }
+  }
 }
 
-async function unitOf(deps: Deps, c: CaseRecord) {
-  return (await deps.repo.listUnits()).find((u) => u.unitId === c.unitId);
+/**
+ * A waiting step's clock ran out: sends every reminder and escalation now due, once each, and
+ * records it; the queue is re-checked; a placement whose follow-ups after closing are done ends.
+ */
+export async function handleDeadlines(deps: Deps, caseId: string) {
+  const now = deps.clock.now();
+  const c = await requireCase(deps.repo, caseId);
+  const unit = await unitOf(deps, c.unitId);
+  const phase = derivePhase(c);
+  if (phase === 'queued') await fillQueue(deps, c.unitId);
+  const due = upcomingNotices(c, unitPolicy(unit), now).filter((n) => n.at <= now);
+  const sent: DueNotice[] = [];
+  for (const n of due) {
+    const decl = CLOCKS[n.clock] as ClockDecl;
+    const to = recipientsOf(
+      c,
+      unit,
+      n.kind === 'escalation' ? (decl.escalate?.to ?? decl.remind) : decl.remind,
+      decl,
+    );
+    if (to.length) {
+      const message =
+        n.clock === 'afterClosingFourWeeks' || n.clock === 'afterClosingSixMonths'
+          ? afterClosingRequest(c, n.clock, to, deps.baseUrl)
+          : clockNotice(c, n, to, deps.baseUrl);
+      await deps.mail.send(message);
+    }
+    sent.push(n);
+  }
+  const endAfterClosing =
+    phase === 'afterClosing' &&
+    ((!!c.afterClosing.fourWeeks && !!c.afterClosing.sixMonths) || now > afterClosingEnd(c));
+  if (!sent.length && !endAfterClosing) return { sent: 0 };
+  await updateCase(deps.repo, caseId, now, (x) => {
+    for (const n of sent) markSent(x, n, now);
+    if (endAfterClosing && derivePhase(x) === 'afterClosing') {
+      // After the six-month question the case sends nothing more.
+      x.status = 'closed';
+      delete x.waiting;
+    }
+    return x;
+  });
+  return { sent: sent.length };
 }
 
-async function unitCoordinators(deps: Deps, c: CaseRecord): Promise<string[]> {
-  return (await unitOf(deps, c))?.coordinatorEmails ?? [];
+/** Four weeks after the last six-month reminder could have gone: the follow-ups are over. */
+function afterClosingEnd(c: CaseRecord): number {
+  const end = Date.parse(c.closing?.endedOn ?? c.updatedAt);
+  const d = new Date(end);
+  d.setUTCMonth(d.getUTCMonth() + 6);
+  return d.getTime() + (3 * 7 + 28) * 24 * 3600 * 1000;
 }
 
-/** Tells the unit's coordinators that a referral waits for them; once per case. */
+/** Tells the unit's coordinators that a referral waits for their decision; once per case. */
 export async function notifyNewReferral(deps: Deps, caseId: string) {
   const now = deps.clock.now();
-  const c = await requireCase(deps, caseId);
+  const c = await requireCase(deps.repo, caseId);
   if (c.notifiedCoordinatorsAt) return { sent: false };
-  const to = await unitCoordinators(deps, c);
+  const to = (await unitOf(deps, c.unitId))?.coordinatorEmails ?? [];
   if (to.length) await deps.mail.send(newReferralNotice(c, to, deps.baseUrl));
   await updateCase(deps.repo, caseId, now, (x) => {
     if (x.notifiedCoordinatorsAt) return undefined;
@@ -92,53 +171,111 @@ export async function notifyNewReferral(deps: Deps, caseId: string) {
   return { sent: to.length > 0 };
 }
 
-/** E-mails the study-visit invitation once per proposal (SEQUENCE) and records that it went. */
-export async function sendStudyVisitInvitation(deps: Deps, caseId: string) {
+/** E-mails every invitation not yet sent for its SEQUENCE (study visit and meetings), once each. */
+export async function sendInvitations(deps: Deps, caseId: string) {
   const now = deps.clock.now();
-  const c = await requireCase(deps, caseId);
+  const c = await requireCase(deps.repo, caseId);
+  const unit = await unitOf(deps, c.unitId);
+  let sent = 0;
   const v = c.studyVisit;
-  if (!v || v.invitationSentForSequence === v.sequence) return { sent: false };
-  const unit = await unitOf(deps, c);
-  for (const m of studyVisitInvitation(c, unit, v.organizer)) await deps.mail.send(m);
-  await updateCase(deps.repo, caseId, now, (x) => {
-    if (!x.studyVisit || x.studyVisit.sequence !== v.sequence) return undefined;
-    x.studyVisit.invitationSentForSequence = v.sequence;
-    return x;
-  });
-  return { sent: true };
+  if (v && !v.outcome && v.invitationSentForSequence !== v.sequence) {
+    for (const m of studyVisitInvitation(c, unit, v.organizer)) await deps.mail.send(m);
+    await updateCase(deps.repo, caseId, now, (x) => {
+      if (!x.studyVisit || x.studyVisit.sequence !== v.sequence) return undefined;
+      x.studyVisit.invitationSentForSequence = v.sequence;
+      return x;
+    });
+    sent++;
+  }
+  for (const m of c.meetings.filter((x) => x.invitationSentForSequence !== x.sequence)) {
+    await deps.mail.send(meetingInvitation(c, unit, m));
+    await updateCase(deps.repo, caseId, now, (x) => {
+      const mm = x.meetings.find((y) => y.meetingId === m.meetingId);
+      if (!mm || mm.sequence !== m.sequence) return undefined;
+      mm.invitationSentForSequence = m.sequence;
+      return x;
+    });
+    sent++;
+  }
+  return { sent };
 }
 
-/** A waiting step's reminder clock ran out: remind, and set the next reminder. */
-export async function sendReminder(deps: Deps, caseId: string, step: StepName) {
+/** The case gives its place back; the queue moves. */
+export async function releasePlace(deps: Deps, caseId: string) {
   const now = deps.clock.now();
-  const c = await requireCase(deps, caseId);
-  if (derivePhase(c) !== STEP_PHASE[step]) return { sent: false };
-  const due = c.reminders[step]?.dueAt ?? 0;
-  if (due > now) return { sent: false }; // already reminded for this period (retried invocation)
-  const to =
-    step === 'studyVisitProposal' ? await unitCoordinators(deps, c) : [c.studyVisit?.organizer.email ?? ''];
-  const recipients = to.filter(Boolean);
-  if (recipients.length) await deps.mail.send(stepReminder(c, step, recipients, deps.baseUrl));
-  await updateCase(deps.repo, caseId, now, (x) => {
-    const r = x.reminders[step];
-    x.reminders[step] = { dueAt: now + REMINDER_REPEAT_MS, count: (r?.count ?? 0) + 1 };
-    return x;
-  });
-  return { sent: recipients.length > 0 };
+  const { changed, after } = await updateCase(
+    deps.repo,
+    caseId,
+    now,
+    (c) => {
+      if (!c.place?.assignedAt || c.place.releasedAt) return undefined;
+      c.place.releasedAt = new Date(now).toISOString();
+      return c;
+    },
+    (next) => ({ releasePlace: { unitId: next.unitId } }),
+  );
+  const moved = await fillQueue(deps, after.unitId);
+  return { released: changed, moved };
 }
 
-/** The participant did not want to start after the study visit: the case closes with the reason. */
+/** Closes a case that ends before training (declined at intake or after the study visit). */
 export async function closeCase(deps: Deps, caseId: string) {
   const now = deps.clock.now();
   await updateCase(deps.repo, caseId, now, (c) => {
     if (c.status === 'closed') return undefined;
+    const phase = derivePhase(c);
+    const category: ClosureCategory =
+      phase === 'intakeDeclined'
+        ? 'declinedAtIntake'
+        : phase === 'studyVisitDeclined'
+          ? 'declinedAfterStudyVisit'
+          : 'completed';
     c.status = 'closed';
     c.closure = {
-      category: 'declinedAfterStudyVisit',
-      reason: c.studyVisit?.declineReason ?? '',
+      category,
+      reason:
+        category === 'declinedAtIntake' ? (c.intake?.reason ?? '') : (c.studyVisit?.declineReason ?? ''),
       closedAt: new Date(now).toISOString(),
     };
     delete c.waiting;
     return c;
   });
+}
+
+/** A step failed for good: the case carries the problem until a coordinator repairs it. */
+export async function recordFailure(deps: Deps, caseId: string, state: string, error: string, loop: number) {
+  const now = deps.clock.now();
+  await updateCase(deps.repo, caseId, now, (c) => {
+    if (c.problem) return undefined;
+    // The error's name only: a message or cause could carry personal data.
+    c.problem = {
+      state: state.slice(0, 80),
+      error: /^[\w.]{1,80}$/.test(error) ? error : 'Error',
+      at: new Date(now).toISOString(),
+    };
+    return c;
+  });
+  return { caseId, loop };
+}
+
+/**
+ * Segment boundary: the record names the next execution and that one is started; the current
+ * one ends. Idempotent: a retried invocation starts the same name.
+ */
+export async function continueSegment(deps: Deps, caseId: string, currentExecution?: string) {
+  const now = deps.clock.now();
+  const { after } = await updateCase(deps.repo, caseId, now, (c) => {
+    if (currentExecution && c.execution.name !== currentExecution) return undefined;
+    const segment = c.execution.segment + 1;
+    c.execution = {
+      ...c.execution,
+      segment,
+      name: executionName(caseId, segment),
+      startedAt: new Date(now).toISOString(),
+    };
+    delete c.waiting;
+    return c;
+  });
+  await deps.workflow.startExecution(after.execution.name, { caseId });
+  return { next: after.execution.name };
 }

@@ -121,11 +121,14 @@ export class StegvisFunction extends NodejsFunction {
    * (send task success/failure/heartbeat) of that state machine and its executions.
    */
   bindStateMachine(
-    stateMachine: IStateMachine,
+    stateMachine: IStateMachine | string,
     stateMachineName: string,
     variable = 'PLACEMENT_STATE_MACHINE_ARN',
   ): this {
-    this.addEnvironment(variable, stateMachine.stateMachineArn);
+    // Task functions the machine itself invokes get the ARN built from the fixed name: a
+    // reference to the machine would make it depend on itself through their policies.
+    const arn = typeof stateMachine === 'string' ? stateMachine : stateMachine.stateMachineArn;
+    this.addEnvironment(variable, arn);
     const executions = Stack.of(this).formatArn({
       service: 'states',
       resource: 'execution',
@@ -143,7 +146,7 @@ export class StegvisFunction extends NodejsFunction {
           'states:SendTaskFailure',
           'states:SendTaskHeartbeat',
         ],
-        resources: [stateMachine.stateMachineArn],
+        resources: [arn],
       }),
     );
     this.addToRolePolicy(

@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { HTTP_HANDLERS, type HttpHandlerName } from '#functions/routes';
-import { TASKS, type TaskName } from '#tasks/registry';
+import { JOBS, type JobName, TASKS, type TaskName } from '#tasks/registry';
 import type { StegvisAuth } from './auth.ts';
 import type { StegvisData } from './data.ts';
 import { StegvisFunction } from './function.ts';
 import type { StegvisMail } from './mail.ts';
+import { stateMachineName } from './workflows.ts';
 
 /** What a function may touch besides its own logs. Config values are set on every function anyway. */
 interface Access {
@@ -26,7 +29,8 @@ interface Access {
 export const HTTP_ACCESS: Record<HttpHandlerName, Access> = {
   /** OAuth code exchange with Cognito over HTTPS: no AWS permissions. */
   auth: {},
-  home: {},
+  /** The "To do" worklist reads the cases. */
+  home: { table: 'read' },
   /** Creates cases and starts their workflow. */
   referrals: { table: 'readWrite', workflow: true },
   /** Updates cases and answers the waiting step's task token. */
@@ -44,8 +48,19 @@ export const TASK_ACCESS: Record<TaskName, Access> = {
   'await-step': { table: 'readWrite', timeout: TASK_TIMEOUT },
   'notify-referral': { table: 'readWrite', mail: true, timeout: TASK_TIMEOUT },
   'send-invitation': { table: 'readWrite', mail: true, timeout: TASK_TIMEOUT },
-  'send-reminder': { table: 'readWrite', mail: true, timeout: TASK_TIMEOUT },
+  /** HandleDeadlines: reminders; in the queue it also gives free places and wakes those cases. */
+  'send-reminder': { table: 'readWrite', mail: true, workflow: true, timeout: TASK_TIMEOUT },
   'close-case': { table: 'readWrite', timeout: TASK_TIMEOUT },
+  /** Gives the place back, moves the queue (tells the coordinators, wakes the next case). */
+  'release-place': { table: 'readWrite', mail: true, workflow: true, timeout: TASK_TIMEOUT },
+  'record-failure': { table: 'readWrite', timeout: TASK_TIMEOUT },
+  /** Starts the next execution segment of the case. */
+  'continue-segment': { table: 'readWrite', workflow: true, timeout: TASK_TIMEOUT },
+};
+
+/** Continues every active case whose phase has no running execution (reads and writes cases, starts executions). */
+export const JOB_ACCESS: Record<JobName, Access> = {
+  reconcile: { table: 'readWrite', workflow: true, timeout: Duration.minutes(5) },
 };
 
 export interface StegvisFunctionsProps {
@@ -75,6 +90,8 @@ export class StegvisFunctions extends Construct {
   readonly http: Record<HttpHandlerName, StegvisFunction>;
   readonly authorizer: StegvisFunction;
   readonly tasks: Record<TaskName, StegvisFunction>;
+  /** Scheduled jobs (the reconciler). */
+  readonly jobs: Record<JobName, StegvisFunction>;
   /** Every function, keyed by a readable name (`http/cases`, `http/authorizer`, `tasks/load-case`). */
   readonly all = new Map<string, StegvisFunction>();
 
@@ -84,6 +101,7 @@ export class StegvisFunctions extends Construct {
       ...HTTP_HANDLERS.map((name) => `functions/http/${name}.ts`),
       'functions/http/authorizer.ts',
       ...TASKS.map((task) => `functions/tasks/${task.name}.ts`),
+      ...JOBS.map((job) => `functions/tasks/${job.name}.ts`),
     ];
     const missing = entries.filter((entry) => !existsSync(join(props.rootDir, entry)));
     if (missing.length > 0) {
@@ -138,8 +156,31 @@ export class StegvisFunctions extends Construct {
         `Stegvis workflow task ${task.name}`,
         TASK_ACCESS[task.name],
       );
+      if (TASK_ACCESS[task.name].workflow)
+        tasks[task.name]?.bindStateMachine(
+          props.placementStateMachineArn,
+          stateMachineName(this, 'placement'),
+        );
     }
     this.tasks = tasks as Record<TaskName, StegvisFunction>;
+
+    const jobs: Partial<Record<JobName, StegvisFunction>> = {};
+    for (const job of JOBS) {
+      const fn = create(
+        `Job${pascal(job.name)}`,
+        `functions/tasks/${job.name}.ts`,
+        `Stegvis scheduled job ${job.name}`,
+        JOB_ACCESS[job.name],
+      );
+      fn.bindStateMachine(props.placementStateMachineArn, stateMachineName(this, 'placement'));
+      new Rule(this, `Job${pascal(job.name)}Schedule`, {
+        description: `Runs the Stegvis job ${job.name}`,
+        schedule: Schedule.expression(job.schedule),
+        targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
+      });
+      jobs[job.name] = fn;
+    }
+    this.jobs = jobs as Record<JobName, StegvisFunction>;
   }
 
   /** The HTTP handler functions whose access entry asks for the state machine. */

@@ -1,0 +1,80 @@
+import type { Principal } from '../auth.ts';
+import type { CaseRecord } from '../case.ts';
+import type { Deps } from '../ports.ts';
+import { type ActionName, CLOCK_NAMES, CLOCKS, type ClockDecl, STEPS } from '../process/declaration.ts';
+import { derivePhase } from '../process/derive.ts';
+import { unitPolicy } from '../units.ts';
+import { currentStep, mayAct } from './act.ts';
+import { listVisibleCases } from './referrals.ts';
+
+export interface WorkItem {
+  caseId: string;
+  reference: string;
+  phase: string;
+  action: ActionName;
+  /** When the step began waiting (ISO), if the workflow has registered it. */
+  since?: string;
+  /** When the action is due by its clock (epoch ms), if it has one. */
+  due?: number;
+  overdue: boolean;
+}
+
+/** The actions a clock asks for and when, for the case's current step. */
+function dueFor(c: CaseRecord, action: ActionName, now: number, policy = unitPolicy(undefined)) {
+  const step = currentStep(c);
+  let due: number | undefined;
+  for (const name of CLOCK_NAMES) {
+    const decl = CLOCKS[name] as ClockDecl;
+    if (decl.action !== action || !step || !decl.steps.includes(step)) continue;
+    const d = decl.due(c, policy, now);
+    if (d !== undefined && Number.isFinite(d) && (due === undefined || d < due)) due = d;
+  }
+  return due;
+}
+
+/**
+ * "To do": the steps waiting on this person, overdue and oldest first. An item is an action open
+ * in a case's current step that the person may take and that a clock asks for (or, for steps
+ * without a clock of their own, the step's first action); activity logs and early closing,
+ * always open, are not chores.
+ */
+export async function worklist(deps: Deps, p: Principal, opts: { limit?: number } = {}): Promise<WorkItem[]> {
+  const now = deps.clock.now();
+  const units = new Map((await deps.repo.listUnits()).map((u) => [u.unitId, u]));
+  const items: WorkItem[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const page = await listVisibleCases(deps, p, { after, limit: 100 });
+    for (const c of page.items) {
+      if (c.status !== 'active') continue;
+      const step = currentStep(c);
+      if (!step) continue;
+      const policy = unitPolicy(units.get(c.unitId));
+      const asked = (STEPS[step].actions as readonly ActionName[]).filter((a) => mayAct(p, c, a));
+      const chores = asked.filter((a) => dueFor(c, a, now, policy) !== undefined);
+      for (const action of chores.length ? chores : asked.slice(0, 1)) {
+        if (action === 'logActivity' || action === 'closeEarly') continue;
+        const due = dueFor(c, action, now, policy);
+        items.push({
+          caseId: c.caseId,
+          reference: c.reference,
+          phase: derivePhase(c),
+          action,
+          since: c.waiting?.since,
+          due,
+          overdue: due !== undefined && due <= now,
+        });
+      }
+    }
+    after = page.next;
+    pages++;
+  } while (after && pages < 50);
+  items.sort(
+    (a, b) =>
+      Number(b.overdue) - Number(a.overdue) ||
+      (a.due ?? Number.MAX_SAFE_INTEGER) - (b.due ?? Number.MAX_SAFE_INTEGER) ||
+      (a.since ?? '').localeCompare(b.since ?? ''),
+  );
+  return items.slice(0, opts.limit ?? 200);
+}
