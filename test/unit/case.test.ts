@@ -1,25 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type CaseRecord,
-  DAY_MS,
-  derivePhase,
-  executionName,
-  firstReminderDue,
-  parseExecutionName,
-  stepForPhase,
-} from '#core/case';
-import { stepReminder, studyVisitInvitation } from '#core/messages';
+import { type CaseRecord, DAY_MS, executionName, normalizeCase, parseExecutionName } from '#core/case';
+import { clockNotice, meetingInvitation, studyVisitInvitation } from '#core/messages';
+import { CLOCKS, type ClockDecl } from '#core/process/declaration';
+import { derivePhase, stepOf } from '#core/process/derive';
+import { unitPolicy } from '#core/units';
+import { newCaseRecord } from '#test/support/records';
 
 function sampleCase(over: Partial<CaseRecord> = {}): CaseRecord {
+  const base = newCaseRecord('abc123def456ghi7', Date.parse('2026-11-22T10:00:00.000Z'));
   return {
-    caseId: 'abc123def456ghi7',
+    ...base,
     reference: 'SV-2026-0001',
     organisationId: 'malmo-stad-ama',
-    createdAt: '2026-11-22T10:00:00.000Z',
-    createdBy: 'u1',
-    updatedAt: '2026-11-22T10:00:00.000Z',
-    status: 'active',
-    phase: 'studyVisitScheduling',
     participant: {
       name: 'Sara Hemlig',
       identityNumber: '198112189876',
@@ -35,14 +27,9 @@ function sampleCase(over: Partial<CaseRecord> = {}): CaseRecord {
       organisationId: 'malmo-stad-ama',
       organisationName: 'Malmö stad',
     },
-    placementAgreementRef: 'PÖ-1',
-    unitId: 'remake',
     needs: { adaptation: 'Utmattningssyndrom, behöver pauser', languageSupport: true, language: 'arabiska' },
-    plannedStart: '2026-12-01',
-    plannedEnd: '2027-06-01',
-    reminders: {},
-    execution: { segment: 1, name: 'case-abc123def456ghi7-1' },
-    version: 1,
+    intake: { decision: 'accepted', decidedAt: '2026-11-22T11:00:00.000Z', decidedBy: 'k1' },
+    place: { assignedAt: '2026-11-22T11:00:00.000Z' },
     ...over,
   };
 }
@@ -56,7 +43,8 @@ const visit = {
 };
 
 describe('derivePhase', () => {
-  it('follows the study-visit steps', () => {
+  it('follows the study-visit steps after intake', () => {
+    expect(derivePhase(sampleCase({ intake: undefined, place: undefined }))).toBe('intake');
     expect(derivePhase(sampleCase())).toBe('studyVisitScheduling');
     expect(derivePhase(sampleCase({ studyVisit: visit }))).toBe('studyVisitProposed');
     expect(derivePhase(sampleCase({ studyVisit: { ...visit, invitationSentForSequence: 0 } }))).toBe(
@@ -68,26 +56,45 @@ describe('derivePhase', () => {
       ),
     ).toBe('studyVisitDeclined');
     expect(derivePhase(sampleCase({ studyVisit: { ...visit, outcome: 'wantsToStart' } }))).toBe(
-      'startupMeeting',
+      'startupScheduling',
     );
     expect(derivePhase(sampleCase({ status: 'closed', studyVisit: visit }))).toBe('closed');
   });
 
   it('maps waiting phases to their human steps', () => {
-    expect(stepForPhase('studyVisitScheduling')).toBe('studyVisitProposal');
-    expect(stepForPhase('studyVisitInvited')).toBe('studyVisitOutcome');
-    expect(stepForPhase('studyVisitProposed')).toBeUndefined();
+    expect(stepOf('studyVisitScheduling')).toBe('studyVisitProposal');
+    expect(stepOf('studyVisitInvited')).toBe('studyVisitOutcome');
+    expect(stepOf('studyVisitProposed')).toBeUndefined();
+  });
+
+  it('reads a record written before intake existed as accepted', () => {
+    const old = sampleCase({
+      intake: undefined,
+      place: undefined,
+      phase: 'studyVisitInvited',
+      studyVisit: visit,
+    });
+    const c = normalizeCase(old);
+    expect(c.intake?.decision).toBe('accepted');
+    expect(c.place?.assignedAt).toBeDefined();
+    // A new referral is not mistaken for an old one.
+    const fresh = normalizeCase(
+      sampleCase({ intake: undefined, place: undefined, notifiedCoordinatorsAt: 'x' }),
+    );
+    expect(fresh.intake).toBeUndefined();
   });
 });
 
 describe('reminders', () => {
-  it('reminds about a missing proposal two days after the referral', () => {
+  const policy = unitPolicy(undefined);
+  const due = (name: keyof typeof CLOCKS, c: CaseRecord) => (CLOCKS[name] as ClockDecl).due(c, policy, 0);
+  it('reminds about a missing proposal two days after the place was assigned', () => {
     const c = sampleCase();
-    expect(firstReminderDue(c, 'studyVisitProposal', 0)).toBe(Date.parse(c.createdAt) + 2 * DAY_MS);
+    expect(due('studyVisitProposal', c)).toBe(Date.parse(c.place?.assignedAt ?? '') + 2 * DAY_MS);
   });
   it('reminds about the outcome the day after the visit', () => {
     const c = sampleCase({ studyVisit: visit });
-    expect(firstReminderDue(c, 'studyVisitOutcome', 0)).toBe(Date.parse(visit.end) + DAY_MS);
+    expect(due('studyVisitOutcome', c)).toBe(Date.parse(visit.end) + DAY_MS);
   });
 });
 
@@ -113,16 +120,39 @@ describe('e-mails carry no sensitive data', () => {
     expect(m.calendar.start.toISOString()).toBe(visit.start);
     expect(m.calendar.attendees.map((a) => a.email)).toEqual(['sara@example.se', 'anna@malmo.example']);
   });
-  it('reminders', () => {
-    const m = stepReminder(
-      c,
-      'studyVisitOutcome',
-      ['karin@stadsmissionen.example'],
-      'https://stegvis.example',
+  it('reminders and escalations', () => {
+    for (const kind of ['reminder', 'escalation'] as const) {
+      const m = clockNotice(
+        c,
+        { clock: 'studyVisitOutcome', kind, period: 0, at: 0 },
+        ['karin@stadsmissionen.example'],
+        'https://stegvis.example',
+      );
+      const all = JSON.stringify(m);
+      for (const s of sensitive) expect(all).not.toContain(s);
+      expect(m.text).toContain('SV-2026-0001');
+      expect(m.text).toContain('https://stegvis.example/cases/abc123def456ghi7');
+    }
+  });
+  it('meeting invitations, to everyone in the meeting but the organizer', () => {
+    const m = meetingInvitation(
+      { ...c, supervisor: { name: 'Sami', email: 'sami@stadsmissionen.example' } },
+      undefined,
+      {
+        meetingId: 'startup-1',
+        kind: 'startup',
+        start: visit.start,
+        end: visit.end,
+        location: 'REMAKE',
+        organizer: { name: 'Karin', email: 'karin@stadsmissionen.example' },
+        attendees: ['participant', 'supervisor', 'caseOfficer'],
+        sequence: 0,
+        scheduledAt: visit.start,
+        scheduledBy: 'k1',
+      },
     );
-    const all = JSON.stringify(m);
-    for (const s of sensitive) expect(all).not.toContain(s);
-    expect(m.text).toContain('SV-2026-0001');
-    expect(m.text).toContain('https://stegvis.example/cases/abc123def456ghi7');
+    for (const s of sensitive) expect(JSON.stringify(m)).not.toContain(s);
+    expect(m.to).toEqual(['sara@example.se', 'sami@stadsmissionen.example', 'anna@malmo.example']);
+    expect(m.calendar?.uid).toBe('abc123def456ghi7-startup-1@stegvis');
   });
 });
