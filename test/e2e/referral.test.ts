@@ -374,6 +374,26 @@ describe.sequential('referral, study visit and run history in the browser', () =
     await signInAs(/Karin Praktikansvarig/);
     await page.goto(state.caseUrl as string);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toContain(state.reference);
+    // First the referral is accepted: an empty decision shows what is missing, all at once.
+    const intake = page.getByRole('region', { name: 'Ta emot eller avböj anvisningen' });
+    await intake.waitFor();
+    await expectNoAxeViolations("coordinator's case page with the intake form");
+    await intake.getByRole('button', { name: 'Spara beslut' }).click();
+    await page.waitForLoadState();
+    const summary = page.getByRole('alert').filter({ hasText: 'Formuläret innehåller fel' });
+    await summary.waitFor();
+    expect(await summary.getByRole('link').count()).toBeGreaterThanOrEqual(1);
+    await expectNoAxeViolations('intake form with errors');
+    const accept = page.getByRole('region', { name: 'Ta emot eller avböj anvisningen' });
+    await accept.getByLabel('Ta emot').check();
+    await accept.getByLabel('Ställning på arbetsmarknaden').selectOption({ label: 'Långtidsarbetslös' });
+    await accept.getByLabel('Högsta utbildning').selectOption({ label: 'Gymnasium (ISCED 3–4)' });
+    await accept.getByLabel('Funktionsnedsättning').selectOption({ label: 'Vill inte uppge' });
+    await accept.getByLabel('Utländsk bakgrund').selectOption({ label: 'Nej' });
+    await accept.getByRole('button', { name: 'Spara beslut' }).click();
+    await page.waitForURL(`**${state.caseUrl}?done=decideIntake`);
+    expect(await page.getByRole('status').textContent()).toContain('Beslutet är sparat');
+
     const section = page.getByRole('region', { name: 'Föreslå tid för studiebesök' });
     await section.waitFor();
     await expectNoAxeViolations("coordinator's case page");
@@ -383,9 +403,9 @@ describe.sequential('referral, study visit and run history in the browser', () =
     await section.getByLabel('Sluttid').fill('11:30');
     await section.getByLabel('Plats').fill('REMAKE, Lantmannagatan 1, Malmö');
     await section.getByRole('button', { name: 'Skicka inbjudan' }).click();
-    await page.waitForURL(`**${state.caseUrl}?done=studyVisit`);
+    await page.waitForURL(`**${state.caseUrl}?done=proposeStudyVisit`);
     expect(await page.getByRole('status').textContent()).toContain('Inbjudan skickas');
-    const visit = page.getByRole('region', { name: 'Studiebesök', exact: true });
+    const visit = page.getByRole('region', { name: 'Det som har hänt', exact: true });
     expect(await visit.textContent()).toContain('REMAKE, Lantmannagatan 1, Malmö');
     await expectNoAxeViolations("coordinator's case page after proposing");
 
