@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDemo } from '#local/demo';
+import { startTestHost, type TestHost } from '#test/support/host';
+import { inbox, Session, USERS } from '#test/support/session';
+
+/** `npm run seed -- --demo` against a running host with accelerated time: every phase, for real. */
+let host: TestHost;
+beforeAll(async () => {
+  host = await startTestHost({ timeScale: 20_000 });
+});
+afterAll(async () => {
+  await host?.stop();
+});
+
+describe('demo seed', () => {
+  it('creates placements in every phase through the routes, with real runs and mail', async () => {
+    const lines: string[] = [];
+    const { created, skipped } = await runDemo({ baseUrl: host.baseUrl, log: (l) => lines.push(l) });
+    expect(skipped).toEqual([]);
+    const phases = [
+      'queued',
+      'intake',
+      'closed',
+      'studyVisitScheduling',
+      'studyVisitInvited',
+      'startupScheduling',
+      'startupPlanning',
+      'training',
+      'paused',
+      'closing',
+      'afterClosing',
+    ];
+    expect(created.map((c) => c.phase).sort()).toEqual([...phases].sort());
+    const karin = await new Session(host.baseUrl).signIn(USERS.coordinator);
+    for (const c of created) {
+      const json = (await (await karin.get(`/api/cases/${c.caseId}`)).json()) as { phase: string };
+      expect(json.phase, c.reference).toBe(c.phase);
+    }
+    expect(lines.join('\n')).toContain('placements by phase');
+    const mails = await inbox(host.sesUrl);
+    expect(mails.some((m) => /Uppstartsmöte/.test(m.subject))).toBe(true);
+    expect(mails.some((m) => /Plats ledig|Ny anvisning/.test(m.subject))).toBe(true);
+  }, 170_000);
+});
