@@ -1,4 +1,5 @@
 import { getDeps } from '#adapters/deps';
+import { unitQueues } from '#core/use-cases/places';
 import { worklist } from '#core/use-cases/worklist';
 import { todoPage } from '#web/todo-pages';
 import { htmlResponse, httpHandler, redirect, signedIn } from './kit.ts';
@@ -11,7 +12,11 @@ export const handler = httpHandler('home', {
     return redirect('/todo');
   },
   'GET /todo': async (req) => {
-    const items = await worklist(getDeps(), signedIn(req));
-    return htmlResponse(todoPage({ lang: req.lang, principal: signedIn(req), items }));
+    const deps = getDeps();
+    const p = signedIn(req);
+    const items = await worklist(deps, p);
+    // Coordinators also see each unit's queue, in order of acceptance, with its places.
+    const queues = p.groups.includes('coordinator') ? await unitQueues(deps) : [];
+    return htmlResponse(todoPage({ lang: req.lang, principal: p, items, queues }));
   },
 });

@@ -287,6 +287,10 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   // Page words
   refusedTitle: e('Inget sparades', 'Nothing was saved'),
   nextMeeting: e('Nästa möte', 'Next meeting'),
+  placesAndQueues: e('Platser och kö per arbetsplats', 'Places and queue per work place'),
+  placesUsed: e('Platser använda', 'Places used'),
+  queue: e('Kö (i turordning)', 'Queue (in order)'),
+  unit: e('Arbetsplats', 'Work place'),
   choose: e('Välj', 'Choose'),
   entryStatistics: e('Uppgifter för ESF+-statistik', 'Details for the ESF+ statistics'),
   entryStatisticsHint: e(

@@ -7,7 +7,15 @@ import { formatDateTime, page } from './layout.ts';
 const L = tDynamic;
 
 /** "To do": each step waiting on the signed-in person, a link to its form, overdue first. */
-export function todoPage(o: { lang: Lang; principal: Principal; items: WorkItem[] }) {
+export interface UnitQueue {
+  unitId: string;
+  name: string;
+  places: number;
+  inUse: number;
+  queue: { caseId: string; reference: string; since?: string }[];
+}
+
+export function todoPage(o: { lang: Lang; principal: Principal; items: WorkItem[]; queues?: UnitQueue[] }) {
   const { lang } = o;
   const body = html`<h1>${L(lang, 'todoTitle')}</h1>
 ${
@@ -23,5 +31,24 @@ ${
 <td>${i.due !== undefined ? formatDateTime(lang, i.due) : '–'}${i.overdue ? html` <strong class="tag">⚠ ${L(lang, 'overdue')}</strong>` : ''}</td></tr>`,
       )}</tbody></table>`
 }`;
-  return page({ lang, title: L(lang, 'todoTitle'), principal: o.principal, path: '/todo', body });
+  const queues = o.queues?.length
+    ? html`<section aria-labelledby="queues-h"><h2 id="queues-h">${L(lang, 'placesAndQueues')}</h2>
+<table><caption class="skip">${L(lang, 'placesAndQueues')}</caption>
+<thead><tr><th scope="col">${L(lang, 'unit')}</th><th scope="col">${L(lang, 'placesUsed')}</th><th scope="col">${L(lang, 'queue')}</th></tr></thead>
+<tbody>${o.queues.map(
+        (u) =>
+          html`<tr><td>${u.name}</td><td>${u.inUse} / ${u.places}</td><td>${
+            u.queue.length
+              ? html`<ol>${u.queue.map((q) => html`<li><a href="/cases/${q.caseId}">${q.reference}</a>${q.since ? html` <span class="hint">${formatDateTime(lang, q.since)}</span>` : ''}</li>`)}</ol>`
+              : '–'
+          }</td></tr>`,
+      )}</tbody></table></section>`
+    : '';
+  return page({
+    lang,
+    title: L(lang, 'todoTitle'),
+    principal: o.principal,
+    path: '/todo',
+    body: html`${body}${queues}`,
+  });
 }

@@ -258,6 +258,10 @@ describe('one placement from referral to closing', () => {
     const page = pageText(await (await coordinator.get(`/cases/${mira}`)).text());
     expect(page).toContain('Steg I kö för en plats');
     expect(page).toContain('Plats I kö');
+    // The coordinator sees the unit full and the queue in order on "Att göra".
+    const todo = pageText(await (await coordinator.get('/todo')).text());
+    expect(todo).toContain('Platser och kö per arbetsplats');
+    expect(todo).toMatch(new RegExp(`InfoKooperativet Amiralen 4 / 4 .*${(await caseJson(coordinator, mira)).reference}`));
     // Nothing to propose while queued: the study visit waits for a place.
     const early = await book('study-visit', meetingTime(host));
     expect(early.status).toBe(409);

@@ -73,3 +73,21 @@ export async function fillQueue(deps: Deps, unitId: string): Promise<number> {
   }
   return moved;
 }
+
+/** Every unit's places in use and its queue (references only), for the coordinators' overview. */
+export async function unitQueues(deps: Pick<Deps, 'repo'>) {
+  const units = await deps.repo.listUnits();
+  return Promise.all(
+    units.map(async (u) => ({
+      unitId: u.unitId,
+      name: u.name,
+      places: u.places,
+      inUse: await deps.repo.placesInUse(u.unitId),
+      queue: (await queueOf(deps, u.unitId)).map((c) => ({
+        caseId: c.caseId,
+        reference: c.reference,
+        since: c.place?.queuedAt,
+      })),
+    })),
+  );
+}
