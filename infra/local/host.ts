@@ -210,7 +210,12 @@ export async function startLocalHost(o: HostOptions) {
         gateway: { url: baseUrl, state: 'up' },
       };
       const ok = Object.values(services).every((s) => s.state === 'up');
-      return { status: ok ? 'ok' : 'degraded', timeScale: anchor.scale, now: new Date(clock.now()).toISOString(), services };
+      return {
+        status: ok ? 'ok' : 'degraded',
+        timeScale: anchor.scale,
+        now: new Date(clock.now()).toISOString(),
+        services,
+      };
     };
 
     const extra = async (req: IncomingMessage, res: ServerResponse, url: URL) => {

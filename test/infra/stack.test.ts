@@ -289,7 +289,9 @@ describe('logs and observability', () => {
     const metrics = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties?.MetricName);
     expect(metrics.filter((m) => m === 'ExecutionsFailed')).toHaveLength(WORKFLOWS.length);
     expect(metrics.filter((m) => m === 'ExecutionsTimedOut')).toHaveLength(WORKFLOWS.length);
-    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length);
+    expect(metrics.filter((m) => m === 'Errors')).toHaveLength(
+      HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length,
+    );
     expect(metrics).toContain('5xx');
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   });

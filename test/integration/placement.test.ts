@@ -261,7 +261,9 @@ describe('one placement from referral to closing', () => {
     // The coordinator sees the unit full and the queue in order on "Att göra".
     const todo = pageText(await (await coordinator.get('/todo')).text());
     expect(todo).toContain('Platser och kö per arbetsplats');
-    expect(todo).toMatch(new RegExp(`InfoKooperativet Amiralen 4 / 4 .*${(await caseJson(coordinator, mira)).reference}`));
+    expect(todo).toMatch(
+      new RegExp(`InfoKooperativet Amiralen 4 / 4 .*${(await caseJson(coordinator, mira)).reference}`),
+    );
     // Nothing to propose while queued: the study visit waits for a place.
     const early = await book('study-visit', meetingTime(host));
     expect(early.status).toBe(409);
