@@ -317,6 +317,34 @@ export function parseExecutionName(name: string): { caseId: string; segment: num
   return m?.[1] && m[2] ? { caseId: m[1], segment: Number(m[2]) } : undefined;
 }
 
+/** The collections of a new case record, all empty. */
+export function emptyCollections(): Pick<
+  CaseRecord,
+  | 'meetings'
+  | 'talks'
+  | 'followUps'
+  | 'workingTimeHistory'
+  | 'tasks'
+  | 'pauses'
+  | 'activities'
+  | 'afterClosing'
+  | 'notices'
+  | 'appliedForms'
+> {
+  return {
+    meetings: [],
+    talks: { count: 0 },
+    followUps: [],
+    workingTimeHistory: [],
+    tasks: [],
+    pauses: [],
+    activities: [],
+    afterClosing: {},
+    notices: {},
+    appliedForms: [],
+  };
+}
+
 /** Fills in the collections a record written by an older version lacks. */
 export function normalizeCase(c: CaseRecord): CaseRecord {
   c.meetings ??= [];

@@ -5,7 +5,7 @@ import { ValidationError } from '#core/errors';
 import { REFERRAL_FIELDS } from '#core/referral';
 import { listVisibleCases, submitReferral } from '#core/use-cases/referrals';
 import { referralFormPage, referralListPage } from '#web/referral-pages';
-import { htmlResponse, httpHandler, jsonResponse, type Req, redirect, signedIn } from './kit.ts';
+import { htmlResponse, httpHandler, jsonResponse, redirect, signedIn } from './kit.ts';
 
 export const handler = httpHandler('referrals', {
   'GET /referrals': async (req) => {

@@ -1,4 +1,4 @@
-import { type CaseRecord, executionName, TALK_POINTS, type TalkPoint } from '#core/case';
+import { type CaseRecord, emptyCollections, executionName, TALK_POINTS, type TalkPoint } from '#core/case';
 
 /** A fresh referral's record, as submitReferral stores it, for tests below the HTTP layer. */
 export function newCaseRecord(caseId: string, now: number, n = 1): CaseRecord {
@@ -32,16 +32,7 @@ export function newCaseRecord(caseId: string, now: number, n = 1): CaseRecord {
     needs: { adaptation: '', languageSupport: false, language: '' },
     plannedStart: at.slice(0, 10),
     plannedEnd: new Date(now + 365 * 86_400_000).toISOString().slice(0, 10),
-    meetings: [],
-    talks: { count: 0 },
-    followUps: [],
-    workingTimeHistory: [],
-    tasks: [],
-    pauses: [],
-    activities: [],
-    afterClosing: {},
-    notices: {},
-    appliedForms: [],
+    ...emptyCollections(),
     execution: { segment: 1, name: executionName(caseId, 1), startedAt: at },
     version: 1,
   };

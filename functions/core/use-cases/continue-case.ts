@@ -1,4 +1,4 @@
-import { executionName } from '../case.ts';
+import { type CaseRecord, executionName } from '../case.ts';
 import type { Deps } from '../ports.ts';
 import { requireCase, updateCase } from './update-case.ts';
 
@@ -19,10 +19,19 @@ export async function continueCase(deps: Deps, caseId: string): Promise<'running
     await deps.workflow.startExecution(c.execution.name, { caseId });
     return 'started';
   }
+  await startNextSegment(deps, caseId, (x) => x.execution.segment === c.execution.segment);
+  return 'started';
+}
+
+/**
+ * Names the next execution segment in the record (when `still` holds for the current record;
+ * otherwise another caller moved it on already) and starts what the record names. Idempotent:
+ * a retry starts the same deterministic name.
+ */
+export async function startNextSegment(deps: Deps, caseId: string, still: (c: CaseRecord) => boolean) {
   const now = deps.clock.now();
   const { after } = await updateCase(deps.repo, caseId, now, (x) => {
-    // Another caller moved the record on already: start what it names.
-    if (x.execution.segment !== c.execution.segment) return undefined;
+    if (!still(x)) return undefined;
     const segment = x.execution.segment + 1;
     x.execution = {
       ...x.execution,
@@ -34,7 +43,7 @@ export async function continueCase(deps: Deps, caseId: string): Promise<'running
     return x;
   });
   await deps.workflow.startExecution(after.execution.name, { caseId });
-  return 'started';
+  return after.execution.name;
 }
 
 /**

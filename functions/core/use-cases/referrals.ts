@@ -1,5 +1,5 @@
 import { canSeeCase, isStaff, type Principal } from '../auth.ts';
-import { type CaseRecord, executionName } from '../case.ts';
+import { type CaseRecord, emptyCollections, executionName } from '../case.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Deps, Page } from '../ports.ts';
 import { type ReferralForm, validateReferral } from '../referral.ts';
@@ -50,16 +50,7 @@ export async function submitReferral(
     needs: { adaptation: r.adaptationNeeds, languageSupport: r.languageSupport, language: r.language },
     plannedStart: r.plannedStart,
     plannedEnd: r.plannedEnd,
-    meetings: [],
-    talks: { count: 0 },
-    followUps: [],
-    workingTimeHistory: [],
-    tasks: [],
-    pauses: [],
-    activities: [],
-    afterClosing: {},
-    notices: {},
-    appliedForms: [],
+    ...emptyCollections(),
     execution: { segment: 1, name: executionName(caseId, 1), startedAt: createdAt },
     version: 1,
   };

@@ -1,4 +1,4 @@
-import { type CaseRecord, type ClosureCategory, executionName } from '../case.ts';
+import type { CaseRecord, ClosureCategory } from '../case.ts';
 import { StepAlreadyDone } from '../errors.ts';
 import {
   afterClosingRequest,
@@ -18,6 +18,7 @@ import {
 } from '../process/declaration.ts';
 import { derivePhase, nextRoute } from '../process/derive.ts';
 import { type Unit, unitPolicy } from '../units.ts';
+import { startNextSegment } from './continue-case.ts';
 import { fillQueue, unitOf } from './places.ts';
 import { requireCase, updateCase } from './update-case.ts';
 
@@ -263,19 +264,10 @@ export async function recordFailure(deps: Deps, caseId: string, state: string, e
  * one ends. Idempotent: a retried invocation starts the same name.
  */
 export async function continueSegment(deps: Deps, caseId: string, currentExecution?: string) {
-  const now = deps.clock.now();
-  const { after } = await updateCase(deps.repo, caseId, now, (c) => {
-    if (currentExecution && c.execution.name !== currentExecution) return undefined;
-    const segment = c.execution.segment + 1;
-    c.execution = {
-      ...c.execution,
-      segment,
-      name: executionName(caseId, segment),
-      startedAt: new Date(now).toISOString(),
-    };
-    delete c.waiting;
-    return c;
-  });
-  await deps.workflow.startExecution(after.execution.name, { caseId });
-  return { next: after.execution.name };
+  const next = await startNextSegment(
+    deps,
+    caseId,
+    (c) => !currentExecution || c.execution.name === currentExecution,
+  );
+  return { next };
 }
