@@ -7,10 +7,9 @@ const FailurePayload = z.object({
   ...CasePayload.shape,
   state: z.string().check(z.maxLength(200)),
   error: z.string().check(z.maxLength(500)),
-  loop: z.optional(z.number()),
 });
 
 /** A step failed for good: the case shows it to the coordinator, who repairs and continues. */
-export const handler = taskHandler('record-failure', FailurePayload, ({ caseId, state, error, loop }) =>
-  recordFailure(getDeps(), caseId, state, error, loop ?? 0),
+export const handler = taskHandler('record-failure', FailurePayload, ({ caseId, state, error }) =>
+  recordFailure(getDeps(), caseId, state, error),
 );

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TALK_POINTS } from '#core/case';
 import { Session, USERS } from './http-session.ts';
 
 /**
@@ -208,16 +209,7 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
       date: today,
       capacityDeclined: 'no',
     };
-    for (const p of [
-      'developmentGoals',
-      'capacityAndHours',
-      'workEnvironment',
-      'whatWorks',
-      'challenges',
-      'nextGoals',
-      'actionPlan',
-    ])
-      talk[p] = 'Går bra.';
+    for (const p of TALK_POINTS) talk[p] = 'Går bra.';
     await check(await sami.post(`/cases/${training}/talks`, talk), 'talk');
     await record('training', training);
 

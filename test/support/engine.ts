@@ -125,7 +125,7 @@ export async function startEngine(opts: {
       case 'stegvis-release-place':
         return steps.releasePlace(deps, caseId);
       case 'stegvis-record-failure':
-        return steps.recordFailure(deps, caseId, String(p.state ?? ''), String(p.error ?? ''), 0);
+        return steps.recordFailure(deps, caseId, String(p.state ?? ''), String(p.error ?? ''));
       case 'stegvis-continue-segment':
         return steps.continueSegment(deps, caseId, p.execution as string | undefined);
       default:

@@ -30,14 +30,14 @@ export const SIM_COORDINATOR: Principal = {
   organisationId: 'sm',
   organisationName: 'Skåne Stadsmission',
 };
-const supervisor: Principal = {
+export const SIM_SUPERVISOR: Principal = {
   ...SIM_COORDINATOR,
   sub: 's1',
   email: 'sami@stadsmissionen.example',
   name: 'Sami',
   groups: ['supervisor'],
 };
-const caseOfficer: Principal = {
+export const SIM_CASE_OFFICER: Principal = {
   sub: 'r1',
   email: 'anna@malmo.example',
   name: 'Anna',
@@ -99,7 +99,7 @@ export async function simulatePlacement(e: Engine, caseId: string, months: numbe
     inviteCaseOfficer: 'yes',
   });
   await meetingHeld();
-  await recordPlan(e.deps, supervisor, caseId, {
+  await recordPlan(e.deps, SIM_SUPERVISOR, caseId, {
     goals: 'Komma igång',
     tasks: ['sy'],
     percent: 25,
@@ -129,7 +129,7 @@ export async function simulatePlacement(e: Engine, caseId: string, months: numbe
       await until(talkAt);
       const now = await e.memory.getCase(caseId);
       if (now?.phase === 'training') {
-        await recordTalk(e.deps, supervisor, caseId, {
+        await recordTalk(e.deps, SIM_SUPERVISOR, caseId, {
           formId: `talk-${caseId}-${++talks}`,
           date: today(),
           points: TALK,
@@ -186,7 +186,7 @@ export async function simulatePlacement(e: Engine, caseId: string, months: numbe
     async () => e.mail.sent.find((m) => m.subject.startsWith('Uppföljning efter avslut')),
     120_000,
   );
-  await recordAfterClosing(e.deps, caseOfficer, caseId, { outcome: 'studiesKomvux', note: '' });
+  await recordAfterClosing(e.deps, SIM_CASE_OFFICER, caseId, { outcome: 'studiesKomvux', note: '' });
   const sixMonths = new Date(endMs);
   sixMonths.setUTCMonth(sixMonths.getUTCMonth() + 6);
   await until(sixMonths.getTime());
@@ -196,7 +196,10 @@ export async function simulatePlacement(e: Engine, caseId: string, months: numbe
       e.mail.sent.filter((m) => m.subject.startsWith('Uppföljning efter avslut')).length >= 2 || undefined,
     120_000,
   );
-  await recordAfterClosing(e.deps, caseOfficer, caseId, { outcome: 'studiesKomvux', note: 'Går på Komvux' });
+  await recordAfterClosing(e.deps, SIM_CASE_OFFICER, caseId, {
+    outcome: 'studiesKomvux',
+    note: 'Går på Komvux',
+  });
   const last = await e.memory.getCase(caseId);
   return { record: last, talks, followUps };
 }

@@ -2,7 +2,6 @@ import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMailPort } from '#adapters/mail-port';
 import { buildMime, type OutgoingMail } from '#adapters/mime';
-import type { Principal } from '#core/auth';
 import { type CaseRecord, executionName } from '#core/case';
 import type { Deps } from '#core/ports';
 import type { StepName } from '#core/process/declaration';
@@ -16,6 +15,7 @@ import { closeEarly, logActivity, recordFollowUp, recordTalk } from '#core/use-c
 import { type Engine, startEngine } from '#test/support/engine';
 import { pollUntil } from '#test/support/host';
 import { newCaseRecord, TALK } from '#test/support/records';
+import { SIM_CASE_OFFICER, SIM_COORDINATOR, SIM_SUPERVISOR, SIM_UNIT } from '#test/support/simulate';
 
 /**
  * The placement ASL (workflows/placement.asl.json) executed in the local engine, each task
@@ -23,39 +23,11 @@ import { newCaseRecord, TALK } from '#test/support/records';
  * reminders and meetings pass in seconds.
  */
 const SCALE = 86_400; // one workflow day per real second
-const coordinator: Principal = {
-  sub: 'c1',
-  email: 'karin@stadsmissionen.example',
-  name: 'Karin',
-  groups: ['coordinator'],
-  organisationId: 'sm',
-  organisationName: 'Skåne Stadsmission',
-};
-const supervisor: Principal = {
-  ...coordinator,
-  sub: 's1',
-  email: 'sami@stadsmissionen.example',
-  name: 'Sami',
-  groups: ['supervisor'],
-};
-const referrer: Principal = {
-  sub: 'r1',
-  email: 'anna@malmo.example',
-  name: 'Anna',
-  groups: ['referrer'],
-  organisationId: 'malmo',
-  organisationName: 'Malmö',
-};
-const unit = {
-  unitId: 'remake',
-  name: 'REMAKE',
-  description: '',
-  tasks: ['sy', 'packa'],
-  places: 1,
-  address: 'Malmö',
-  coordinatorEmails: ['karin@stadsmissionen.example'],
-  supervisors: [{ name: 'Sami', email: 'sami@stadsmissionen.example' }],
-};
+const coordinator = SIM_COORDINATOR;
+const supervisor = SIM_SUPERVISOR;
+const referrer = SIM_CASE_OFFICER;
+// The simulation's unit with one place, so a second acceptance queues.
+const unit = { ...SIM_UNIT, places: 1 };
 
 let running: Engine | undefined;
 

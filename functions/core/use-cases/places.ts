@@ -23,14 +23,8 @@ export async function queueOf(deps: Pick<Deps, 'repo'>, unitId: string): Promise
   let after: string | undefined;
   do {
     const page = await deps.repo.listActiveCases({ limit: 100, after });
-    for (const c of page.items)
-      if (
-        c.unitId === unitId &&
-        c.intake?.decision === 'accepted' &&
-        !c.place?.assignedAt &&
-        derivePhase(c) === 'queued'
-      )
-        out.push(c);
+    // Queued: accepted, waiting for a place (derivePhase says exactly that).
+    for (const c of page.items) if (c.unitId === unitId && derivePhase(c) === 'queued') out.push(c);
     after = page.next;
   } while (after);
   return out.sort((a, b) => (a.place?.queuedAt ?? '').localeCompare(b.place?.queuedAt ?? ''));

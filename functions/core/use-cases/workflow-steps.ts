@@ -244,7 +244,7 @@ export async function closeCase(deps: Deps, caseId: string) {
 }
 
 /** A step failed for good: the case carries the problem until a coordinator repairs it. */
-export async function recordFailure(deps: Deps, caseId: string, state: string, error: string, loop: number) {
+export async function recordFailure(deps: Deps, caseId: string, state: string, error: string) {
   const now = deps.clock.now();
   await updateCase(deps.repo, caseId, now, (c) => {
     if (c.problem) return undefined;
@@ -256,7 +256,7 @@ export async function recordFailure(deps: Deps, caseId: string, state: string, e
     };
     return c;
   });
-  return { caseId, loop };
+  return { recorded: true };
 }
 
 /**
