@@ -14,9 +14,6 @@ export interface FieldIssue {
   code: string;
   /** Values the text names (a limit, a date). */
   params?: Record<string, string | number>;
-  /** Texts written beside an older rule; the catalogue's own text wins. */
-  sv?: string;
-  en?: string;
 }
 
 export class ValidationError extends DomainError {

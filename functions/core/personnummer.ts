@@ -20,35 +20,7 @@ export type IdentityErrorCode = 'required' | 'format' | 'date' | 'future' | 'ser
 
 export type ParseIdentityResult =
   | { ok: true; value: IdentityNumber }
-  | { ok: false; code: IdentityErrorCode; sv: string; en: string };
-
-/** Human messages per error. They never contain the number itself. */
-const MESSAGES: Record<IdentityErrorCode, { sv: string; en: string }> = {
-  required: {
-    sv: 'Ange ett personnummer eller samordningsnummer.',
-    en: 'Please enter a personal identity number or coordination number.',
-  },
-  format: {
-    sv: 'Numret har fel format. Skriv det som ÅÅMMDD-NNNN eller ÅÅÅÅMMDD-NNNN.',
-    en: 'The number has the wrong format. Write it as YYMMDD-NNNN or YYYYMMDD-NNNN.',
-  },
-  date: {
-    sv: 'Numret innehåller inget giltigt datum. Kontrollera år, månad och dag.',
-    en: 'The number does not contain a valid date. Please check the year, month and day.',
-  },
-  future: {
-    sv: 'Födelsedatumet kan inte ligga i framtiden. Kontrollera numret.',
-    en: 'The date of birth cannot be in the future. Please check the number.',
-  },
-  serial000: {
-    sv: 'Födelsenumret 000 delas aldrig ut. Kontrollera de fyra sista siffrorna.',
-    en: 'The serial number 000 is never issued. Please check the last four digits.',
-  },
-  checksum: {
-    sv: 'Kontrollsiffran stämmer inte. Kontrollera numret.',
-    en: 'The check digit does not match. Please check the number.',
-  },
-};
+  | { ok: false; code: IdentityErrorCode };
 
 /** Samordningsnummer add this to the day of month. */
 const COORDINATION_DAY_OFFSET = 60;
@@ -66,7 +38,7 @@ interface CalendarDate {
 }
 
 function fail(code: IdentityErrorCode): ParseIdentityResult {
-  return { ok: false, code, ...MESSAGES[code] };
+  return { ok: false, code };
 }
 
 function pad(value: number, width: number): string {

@@ -115,19 +115,14 @@ const bodyParser = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
     const s = event.stegvis;
     if (!s || !event.body) return;
     const body = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    if (body.length > 64 * 1024)
-      throw new ValidationError([
-        { field: 'body', code: 'tooLarge', sv: 'För stort formulär.', en: 'Form too large.' },
-      ]);
+    if (body.length > 64 * 1024) throw new ValidationError([{ field: 'body', code: 'tooLarge' }]);
     const type = event.headers['content-type'] ?? '';
     if (type.startsWith('application/json')) {
       try {
         const json = JSON.parse(body) as Record<string, unknown>;
         for (const [k, v] of Object.entries(json)) if (typeof v === 'string') s.form[k] = v;
       } catch {
-        throw new ValidationError([
-          { field: 'body', code: 'json', sv: 'Ogiltig JSON.', en: 'Invalid JSON.' },
-        ]);
+        throw new ValidationError([{ field: 'body', code: 'json' }]);
       }
     } else {
       // A repeated field (checkboxes) arrives as its values, one per line.

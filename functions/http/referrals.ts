@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getDeps } from '#adapters/deps';
 import { logger } from '#adapters/logger';
 import { ValidationError } from '#core/errors';
-import { REFERRAL_FIELDS } from '#core/referral';
+import { REFERRAL_FIELDS } from '#core/forms/referral';
 import { listVisibleCases, submitReferral } from '#core/use-cases/referrals';
 import { referralFormPage, referralListPage } from '#web/referral-pages';
 import { htmlResponse, httpHandler, jsonResponse, redirect, signedIn } from './kit.ts';

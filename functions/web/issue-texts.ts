@@ -4,12 +4,11 @@ import { processText } from './process-texts.ts';
 
 /**
  * The words of a form issue, for a person: the catalogue's text for `issue_<field>.<code>`, else
- * the text the rule carried, else the catalogue's text for `issue_<code>`, params filled in.
+ * for `issue_<code>`, params filled in. Rules carry codes only; every word lives in the catalogue.
  */
 export function issueText(lang: Lang, issue: FieldIssue): string {
   const text =
     processText(lang, `issue_${issue.field}.${issue.code}`) ??
-    (lang === 'sv' ? issue.sv : issue.en) ??
     processText(lang, `issue_${issue.code}`) ??
     processText(lang, 'issue_format') ??
     issue.code;

@@ -235,9 +235,105 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   state_CaseClosed: e('Ärendet avslutat', 'Case closed'),
   state_UnknownRoute: e('Okänt steg', 'Unknown step'),
   state_FailedForGood: e('Misslyckades', 'Failed'),
-  // Issue codes of the process forms and rules (until the web catalogue of form issues has them)
+  // Issue codes of the process forms and rules
+  issue_time: e('Ange tiden som TT:MM, t.ex. 09:30.', 'Enter the time as HH:MM, e.g. 09:30.'),
+  issue_order: e('Sluttiden måste vara efter starttiden.', 'The end time must be after the start time.'),
+  issue_past: e('Tiden måste ligga i framtiden.', 'The time must be in the future.'),
+  issue_tooFar: e(
+    'Tiden kan ligga högst {months} månader fram. Kontrollera året.',
+    'The time can be at most {months} months ahead. Check the year.',
+  ),
+  issue_tooLarge: e('Formuläret är för stort.', 'The form is too large.'),
+  issue_json: e('Ogiltig JSON.', 'Invalid JSON.'),
+  // The referral form, field by field
+  'issue_participantName.required': e('Ange deltagarens namn.', "Enter the participant's name."),
+  'issue_participantName.length': e('Namnet ska vara 2–200 tecken.', 'The name must be 2–200 characters.'),
+  'issue_identityNumber.required': e(
+    'Ange ett personnummer eller samordningsnummer.',
+    'Please enter a personal identity number or coordination number.',
+  ),
+  'issue_identityNumber.format': e(
+    'Numret har fel format. Skriv det som ÅÅMMDD-NNNN eller ÅÅÅÅMMDD-NNNN.',
+    'The number has the wrong format. Write it as YYMMDD-NNNN or YYYYMMDD-NNNN.',
+  ),
+  'issue_identityNumber.date': e(
+    'Numret innehåller inget giltigt datum. Kontrollera år, månad och dag.',
+    'The number does not contain a valid date. Please check the year, month and day.',
+  ),
+  'issue_identityNumber.future': e(
+    'Födelsedatumet kan inte ligga i framtiden. Kontrollera numret.',
+    'The date of birth cannot be in the future. Please check the number.',
+  ),
+  'issue_identityNumber.serial000': e(
+    'Födelsenumret 000 delas aldrig ut. Kontrollera de fyra sista siffrorna.',
+    'The serial number 000 is never issued. Please check the last four digits.',
+  ),
+  'issue_identityNumber.checksum': e(
+    'Kontrollsiffran stämmer inte. Kontrollera numret.',
+    'The check digit does not match. Please check the number.',
+  ),
+  'issue_email.required': e('Ange deltagarens e-postadress.', "Enter the participant's e-mail address."),
+  'issue_email.format': e(
+    'E-postadressen ser inte giltig ut, t.ex. namn@exempel.se.',
+    'The e-mail address does not look valid, e.g. name@example.com.',
+  ),
+  'issue_phone.required': e('Ange deltagarens telefonnummer.', "Enter the participant's phone number."),
+  'issue_phone.format': e(
+    'Telefonnumret får bara innehålla siffror, mellanslag, bindestreck och +, minst sex siffror.',
+    'The phone number may only contain digits, spaces, hyphens and +, at least six digits.',
+  ),
+  'issue_gender.required': e(
+    'Välj kön för statistiken (eller "vill inte uppge").',
+    'Choose a gender for the statistics (or "do not want to say").',
+  ),
+  'issue_placementAgreementRef.required': e(
+    'Ange referens till praktiköverenskommelsen.',
+    'Enter the placement agreement reference.',
+  ),
+  'issue_placementAgreementRef.length': e(
+    'Referensen får vara högst {max} tecken.',
+    'The reference may be at most {max} characters.',
+  ),
+  'issue_unitId.required': e('Välj önskad arbetsplats.', 'Choose the wished work place.'),
+  'issue_languageSupport.required': e(
+    'Ange om deltagaren behöver språkstöd.',
+    'State whether the participant needs language support.',
+  ),
+  'issue_language.required': e(
+    'Ange vilket språk stödet ska ges på.',
+    'Enter the language the support should be given in.',
+  ),
+  'issue_plannedStart.date': e(
+    'Ange ett giltigt startdatum (ÅÅÅÅ-MM-DD).',
+    'Enter a valid start date (YYYY-MM-DD).',
+  ),
+  'issue_plannedStart.past': e(
+    'Startdatumet får inte ligga mer än {months} månad bakåt i tiden.',
+    'The start date may not be more than {months} month in the past.',
+  ),
+  'issue_plannedEnd.date': e(
+    'Ange ett giltigt slutdatum (ÅÅÅÅ-MM-DD).',
+    'Enter a valid end date (YYYY-MM-DD).',
+  ),
+  'issue_plannedEnd.order': e(
+    'Slutdatumet måste vara efter startdatumet.',
+    'The end date must be after the start date.',
+  ),
+  'issue_plannedEnd.tooLong': e(
+    'En arbetsträning kan pågå högst {months} månader.',
+    'A work training can last at most {months} months.',
+  ),
+  'issue_submissionId.format': e(
+    'Formuläret har gått ut. Ladda om sidan och försök igen.',
+    'The form has expired. Reload the page and try again.',
+  ),
+  // The meeting-time form (study visit and every meeting)
+  'issue_location.required': e('Ange plats för mötet.', 'Enter the place of the meeting.'),
+  'issue_date.past': e('Tiden måste ligga i framtiden.', 'The time must be in the future.'),
+  'issue_startTime.time': e('Ange starttid som TT:MM.', 'Enter the start time as HH:MM.'),
+  'issue_endTime.time': e('Ange sluttid som TT:MM.', 'Enter the end time as HH:MM.'),
   issue_required: e('Fyll i det här fältet.', 'Fill in this field.'),
-  issue_length: e('Texten är för lång.', 'The text is too long.'),
+  issue_length: e('Högst {max} tecken.', 'At most {max} characters.'),
   issue_date: e('Ange ett giltigt datum (ÅÅÅÅ-MM-DD).', 'Enter a valid date (YYYY-MM-DD).'),
   issue_percent: e('Ange en procentsats mellan 1 och 100.', 'Enter a percentage from 1 to 100.'),
   issue_format: e('Värdet har fel format.', 'The value has the wrong format.'),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
 import { expect } from 'vitest';
-import { stockholmToInstant } from '#core/referral';
+import { stockholmToInstant } from '#core/forms/meeting-time';
 import { pollUntil, type TestHost } from './host.ts';
 import { inbox, type Session, type StoredMail } from './session.ts';
 

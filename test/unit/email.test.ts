@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMime, parseAddress } from '#adapters/mime';
 import { isDeliverableAddress } from '#core/forms/email';
-import { validateReferral } from '#core/referral';
+import { validateReferral } from '#core/forms/referral';
 
 /** One address rule: whatever the referral form accepts, the mail code can send to. */
 const today = new Date('2026-11-24T12:00:00Z');

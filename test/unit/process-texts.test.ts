@@ -11,9 +11,14 @@ import {
   TALK_POINTS,
   YES_NO_UNDISCLOSED,
 } from '#core/case';
+import type { FieldIssue } from '#core/errors';
+import * as forms from '#core/forms/actions';
+import { parseMeetingTime } from '#core/forms/meeting-time';
+import { REFERRAL_FIELDS, validateReferral } from '#core/forms/referral';
 import { buildPlacementAsl } from '#core/process/asl';
 import { ACTION_NAMES, PHASE_NAMES } from '#core/process/declaration';
-import { PROCESS_TEXTS, REFUSAL_CODES, refusalText } from '#web/process-texts';
+import { issueText } from '#web/issue-texts';
+import { PROCESS_TEXTS, processText, REFUSAL_CODES, refusalText } from '#web/process-texts';
 
 /** Every word the process shows a person exists in Swedish and English. */
 describe('process texts', () => {
@@ -49,5 +54,67 @@ describe('process texts', () => {
     expect(refusalText('en', 'sixMonthsNotYet', { from: '2027-06-01' })).toContain('2027-06-01');
     // An unknown code still says that nothing was saved.
     expect(refusalText('en', 'whatever', {})).toContain('Nothing was saved');
+  });
+});
+
+/**
+ * Every issue a form can raise is worded by the catalogue: the rules carry codes only, so a code
+ * with no words would show a person the generic "wrong format". Each parser is fed an empty form
+ * and a hostile one; every issue must have its own words, all placeholders filled, in both languages.
+ */
+describe('form issue texts', () => {
+  const long = 'x'.repeat(5000);
+  const hostile: Record<string, string> = new Proxy({} as Record<string, string>, {
+    get: (_t, key) => (key === 'decision' ? 'declined' : key === 'outcome' ? 'noRealisticNextStep' : long),
+  });
+  const everyField = (names: readonly string[], value: string) =>
+    Object.fromEntries(names.map((n) => [n, value]));
+  const referralCtx = { today: new Date('2026-11-22T12:00:00Z'), unitIds: ['remake'] };
+  const parsers: Record<string, (raw: Record<string, string>) => { ok: boolean; issues?: FieldIssue[] }> = {
+    referral: (raw) => validateReferral(raw, referralCtx),
+    meetingTime: (raw) => parseMeetingTime(raw, { now: Date.parse('2026-11-22T12:00:00Z') }),
+    studyVisitOutcome: forms.parseStudyVisitOutcome,
+    intake: forms.parseIntake,
+    plan: forms.parsePlan,
+    talk: forms.parseTalk,
+    followUp: forms.parseFollowUp,
+    resume: forms.parseResume,
+    activity: forms.parseActivity,
+    closeEarly: forms.parseCloseEarly,
+    closing: forms.parseClosing,
+    afterClosing: forms.parseAfterClosing,
+  };
+  const inputs: Record<string, string>[] = [
+    {},
+    everyField(REFERRAL_FIELDS, long),
+    everyField(REFERRAL_FIELDS, '   '),
+    { ...everyField(REFERRAL_FIELDS, 'x'), plannedStart: '2020-01-01', plannedEnd: '2019-01-01' },
+    { date: '2026-11-01', startTime: '11:00', endTime: '10:00', location: long },
+    { date: '2036-11-01', startTime: '10:00', endTime: '11:00', location: 'x' },
+    { decision: 'accepted' },
+    { decision: 'declined' },
+    { decision: 'increase' },
+    { outcome: 'declined' },
+    { outcome: 'noRealisticNextStep' },
+  ];
+
+  it.each(Object.keys(parsers))('%s: every issue has its own words, placeholders filled', (name) => {
+    const parser = parsers[name] as (typeof parsers)[string];
+    const seen = new Set<string>();
+    for (const raw of [...inputs, { ...hostile }]) {
+      const r = parser(raw);
+      for (const issue of r.issues ?? []) {
+        seen.add(`${issue.field}:${issue.code}`);
+        for (const lang of ['sv', 'en'] as const) {
+          const words = issueText(lang, issue);
+          expect(words, `${name} ${issue.field}:${issue.code}`).not.toMatch(/\{\w+\}|^\s*$|undefined/);
+          if (issue.code !== 'format')
+            expect(words, `${name} ${issue.field}:${issue.code} (${lang})`).not.toBe(
+              processText(lang, 'issue_format'),
+            );
+        }
+      }
+    }
+    expect(seen.size).toBeGreaterThan(0);
   });
 });

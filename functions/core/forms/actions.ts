@@ -7,10 +7,24 @@ import {
   FOREIGN_BACKGROUNDS,
   LABOUR_MARKET_STATUSES,
   OUTCOMES,
+  STUDY_VISIT_OUTCOMES,
   TALK_POINTS,
   YES_NO_UNDISCLOSED,
 } from '../case.ts';
-import type { FieldIssue } from '../errors.ts';
+import {
+  addIssue,
+  choice,
+  date,
+  formId,
+  optionalPercent,
+  parse,
+  percent,
+  type Raw,
+  required,
+  splitList,
+  text,
+  yesNo,
+} from './fields.ts';
 
 /**
  * The forms of the process's actions, as zod/mini schemas over what a browser posts (strings).
@@ -19,64 +33,16 @@ import type { FieldIssue } from '../errors.ts';
  * are checked by the use case.
  */
 
-type Raw = Record<string, string | undefined>;
-export type Parsed<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const realDate = (s: string) =>
-  ISO_DATE.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
-
-const text = (max: number) => z.string().check(z.trim(), z.maxLength(max, { error: 'length' }));
-const required = (max: number) =>
-  z.string().check(z.trim(), z.minLength(1, { error: 'required' }), z.maxLength(max, { error: 'length' }));
-const date = () => z.string().check(z.trim(), z.refine(realDate, { error: 'date' }));
-const choice = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values, { error: 'required' });
-const yesNo = () => z.enum(['yes', 'no'], { error: 'required' });
-const percent = () =>
-  z.string().check(
-    z.trim(),
-    z.refine((s) => /^\d{1,3}$/.test(s) && Number(s) >= 1 && Number(s) <= 100, { error: 'percent' }),
-  );
-const optionalPercent = () =>
-  z.string().check(
-    z.trim(),
-    z.refine((s) => s === '' || (/^\d{1,3}$/.test(s) && Number(s) >= 1 && Number(s) <= 100), {
-      error: 'percent',
-    }),
-  );
-const formId = () => z.optional(z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/, { error: 'format' })));
-
-/** Runs a schema over a posted form: each field is read as a string ('' when absent). */
-function parse<S extends z.ZodMiniObject>(schema: S, raw: Raw, lists: string[] = []): Parsed<z.infer<S>> {
-  const input: Record<string, unknown> = {};
-  for (const key of Object.keys(schema.shape)) {
-    const optional = (schema.shape[key] as z.ZodMiniType)._zod.optin === 'optional';
-    if (lists.includes(key)) input[key] = raw[key] ?? '';
-    else input[key] = raw[key] ?? (optional ? undefined : '');
-  }
-  const out = z.safeParse(schema, input);
-  if (out.success) return { ok: true, value: out.data };
-  const issues: FieldIssue[] = [];
-  for (const i of out.error.issues) {
-    const field = String(i.path[0] ?? 'form');
-    if (issues.some((x) => x.field === field)) continue; // one message per field
-    const code = i.message && /^[a-zA-Z]+$/.test(i.message) ? i.message : 'format';
-    const max = (i as { maximum?: number }).maximum;
-    issues.push({
-      field,
-      code,
-      ...(code === 'length' && typeof max === 'number' ? { params: { max } } : {}),
-    });
-  }
-  return { ok: false, issues };
+const StudyVisitOutcome = z.object({ outcome: choice(STUDY_VISIT_OUTCOMES), declineReason: text(2000) });
+/** The outcome of the study visit; "does not want to start" needs the participant's reason. */
+export function parseStudyVisitOutcome(raw: Raw) {
+  const r = parse(StudyVisitOutcome, raw);
+  const issues = r.ok ? [] : [...r.issues];
+  if (raw.outcome?.trim() === 'declined' && !raw.declineReason?.trim())
+    addIssue(issues, { field: 'declineReason', code: 'required' });
+  if (issues.length || !r.ok) return { ok: false as const, issues };
+  return { ok: true as const, value: r.value };
 }
-
-/** Tasks come as one comma-free list: repeated fields `tasks` joined by newlines by the web layer. */
-export const splitList = (s: string) =>
-  s
-    .split('\n')
-    .map((x) => x.trim())
-    .filter(Boolean);
 
 const Intake = z.object({
   decision: choice(['accepted', 'declined'] as const),

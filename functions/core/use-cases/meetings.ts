@@ -1,16 +1,17 @@
 import type { Principal } from '../auth.ts';
 import { type Attendee, type CaseRecord, type Meeting, type MeetingKind, meetingOf } from '../case.ts';
 import { StepNotWaitingError, ValidationError } from '../errors.ts';
+import { type MeetingTimeForm, parseMeetingTime } from '../forms/meeting-time.ts';
 import type { Deps } from '../ports.ts';
 import type { ActionName } from '../process/declaration.ts';
-import { type StudyVisitForm, validateStudyVisit } from '../referral.ts';
 import { act } from './act.ts';
 
 /** What a meeting form posts: a Stockholm date, start and end time, a place. */
-export type MeetingForm = StudyVisitForm & { formId?: string };
+export type MeetingForm = MeetingTimeForm & { formId?: string };
 
-export function parseMeetingTime(deps: Deps, form: MeetingForm) {
-  const v = validateStudyVisit(form, { now: deps.clock.now() });
+/** Reads a meeting's time and place, or throws a ValidationError with every issue. */
+export function readMeetingTime(deps: Deps, form: MeetingForm) {
+  const v = parseMeetingTime(form, { now: deps.clock.now() });
   if (!v.ok) throw new ValidationError(v.issues);
   return { start: v.value.start.toISOString(), end: v.value.end.toISOString(), location: v.value.location };
 }
@@ -45,7 +46,7 @@ const sameTime = (m: Meeting | undefined, t: { start: string; end: string; locat
 
 /** Books the follow-up meeting with the participant, the supervisor and the case officer. */
 export function scheduleFollowUp(deps: Deps, p: Principal, caseId: string, form: MeetingForm) {
-  const time = parseMeetingTime(deps, form);
+  const time = readMeetingTime(deps, form);
   return act(deps, p, caseId, 'scheduleFollowUp', {
     formId: form.formId,
     same: (c) => sameTime(meetingOf(c, 'followUp'), time),
@@ -66,7 +67,7 @@ export function scheduleFollowUp(deps: Deps, p: Principal, caseId: string, form:
 
 /** Books the closing meeting with all three. */
 export function scheduleClosing(deps: Deps, p: Principal, caseId: string, form: MeetingForm) {
-  const time = parseMeetingTime(deps, form);
+  const time = readMeetingTime(deps, form);
   return act(deps, p, caseId, 'scheduleClosing', {
     same: (c) => sameTime(meetingOf(c, 'closing'), time),
     apply: (c, ctx) => {

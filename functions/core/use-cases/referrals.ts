@@ -1,8 +1,8 @@
 import { canSeeCase, isStaff, type Principal } from '../auth.ts';
 import { type CaseRecord, emptyCollections, executionName } from '../case.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
+import { type ReferralForm, validateReferral } from '../forms/referral.ts';
 import type { Deps, Page } from '../ports.ts';
-import { type ReferralForm, validateReferral } from '../referral.ts';
 
 /**
  * A referrer submits a referral: the case is stored and its workflow started. The same

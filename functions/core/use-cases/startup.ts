@@ -4,7 +4,7 @@ import { type FieldIssue, ValidationError } from '../errors.ts';
 import type { Deps } from '../ports.ts';
 import { checkStartPercent, hoursFor, workingTimeCap } from '../rules/working-time.ts';
 import { act } from './act.ts';
-import { heldMeeting, type MeetingForm, newMeeting, parseMeetingTime } from './meetings.ts';
+import { heldMeeting, type MeetingForm, newMeeting, readMeetingTime } from './meetings.ts';
 import { unitOf } from './places.ts';
 
 /**
@@ -23,9 +23,9 @@ export async function scheduleStartup(
   const supervisor = unit?.supervisors?.find((s) => s.email.toLowerCase() === email);
   const issues: FieldIssue[] = [];
   if (!supervisor) issues.push({ field: 'supervisorEmail', code: 'required' });
-  let time: ReturnType<typeof parseMeetingTime> | undefined;
+  let time: ReturnType<typeof readMeetingTime> | undefined;
   try {
-    time = parseMeetingTime(deps, form);
+    time = readMeetingTime(deps, form);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     issues.push(...err.issues);

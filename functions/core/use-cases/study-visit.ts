@@ -1,12 +1,12 @@
 import type { Principal } from '../auth.ts';
-import { STUDY_VISIT_OUTCOMES, type StudyVisitOutcome } from '../case.ts';
-import { type FieldIssue, ValidationError } from '../errors.ts';
+import { ValidationError } from '../errors.ts';
+import { parseStudyVisitOutcome } from '../forms/actions.ts';
+import { type MeetingTimeForm, parseMeetingTime } from '../forms/meeting-time.ts';
 import type { Deps } from '../ports.ts';
-import { type StudyVisitForm, validateStudyVisit } from '../referral.ts';
 import { act } from './act.ts';
 
-export function proposeStudyVisit(deps: Deps, coordinator: Principal, caseId: string, form: StudyVisitForm) {
-  const v = validateStudyVisit(form, { now: deps.clock.now() });
+export function proposeStudyVisit(deps: Deps, coordinator: Principal, caseId: string, form: MeetingTimeForm) {
+  const v = parseMeetingTime(form, { now: deps.clock.now() });
   if (!v.ok) throw new ValidationError(v.issues);
   const start = v.value.start.toISOString();
   const end = v.value.end.toISOString();
@@ -33,20 +33,15 @@ export function recordStudyVisitOutcome(
   caseId: string,
   form: { outcome?: string; declineReason?: string },
 ) {
-  const outcome = (form.outcome ?? '').trim();
-  const reason = (form.declineReason ?? '').trim();
-  const issues: FieldIssue[] = [];
-  if (!(STUDY_VISIT_OUTCOMES as readonly string[]).includes(outcome))
-    issues.push({ field: 'outcome', code: 'required' });
-  if (outcome === 'declined' && !reason) issues.push({ field: 'declineReason', code: 'required' });
-  if (reason.length > 2000) issues.push({ field: 'declineReason', code: 'length', params: { max: 2000 } });
-  if (issues.length) throw new ValidationError(issues);
+  const parsed = parseStudyVisitOutcome(form);
+  if (!parsed.ok) throw new ValidationError(parsed.issues);
+  const { outcome, declineReason: reason } = parsed.value;
   return act(deps, coordinator, caseId, 'recordStudyVisitOutcome', {
     same: (c) =>
       c.studyVisit?.outcome === outcome && (outcome !== 'declined' || c.studyVisit.declineReason === reason),
     apply: (c, ctx) => {
       if (!c.studyVisit) return;
-      c.studyVisit.outcome = outcome as StudyVisitOutcome;
+      c.studyVisit.outcome = outcome;
       if (outcome === 'declined') c.studyVisit.declineReason = reason;
       c.studyVisit.outcomeRecordedAt = new Date(ctx.now).toISOString();
       c.studyVisit.outcomeRecordedBy = coordinator.sub;
