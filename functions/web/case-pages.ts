@@ -17,6 +17,7 @@ import type { CaseEntry } from '#core/ports';
 import { ACTIONS, type ActionName, STEPS } from '#core/process/declaration';
 import type { Unit } from '#core/units';
 import { currentStep, mayAct } from '#core/use-cases/act';
+import { actionAvailability, actionAvailable } from '#core/use-cases/availability';
 import { html, type Raw, raw } from './html.ts';
 import { type Lang, t, tDynamic } from './i18n.ts';
 import { issueText } from './issue-texts.ts';
@@ -266,9 +267,16 @@ export function casePage(o: CasePageOpts) {
   // Identity, contact details, needs and free-text reasons only for those who need them.
   const personal = canSeeParticipant(o.principal, c);
   const step = currentStep(c);
-  const open = step
+  const now = o.now ?? Date.now();
+  const allowed = step
     ? (STEPS[step].actions as readonly ActionName[]).filter((a) => mayAct(o.principal, c, a))
     : [];
+  // Only forms that can be used now; a record form waiting for its meeting says when it opens.
+  const open = allowed.filter((a) => actionAvailable(c, a, now));
+  const opensLater = allowed.flatMap((a) => {
+    const v = actionAvailability(c, a, now);
+    return !v.available && v.meeting ? [{ action: a, meeting: v.meeting }] : [];
+  });
   const notice =
     o.notice === 'submitted'
       ? html`<div class="notice" role="status">${t(lang, 'referralReceived')}</div>`
@@ -303,6 +311,16 @@ ${
     ? html`<div class="error-summary" role="alert" tabindex="-1" autofocus><h2>${L(lang, 'refusedTitle')}</h2><p>${refusalText(lang, o.refusal.code, o.refusal.params)}</p></div>`
     : ''
 }
+${opensLater.map(
+  ({ action, meeting }) =>
+    html`<section class="notice" aria-labelledby="later-${action}"><h2 id="later-${action}">${L(lang, `action_${action}`)}</h2><p>${L(
+      lang,
+      'opensAfterMeeting',
+    )
+      .replace('{meeting}', L(lang, `meeting_${meeting.kind}`))
+      .replace('{start}', formatDateTime(lang, meeting.start))
+      .replace('{location}', meeting.location)}</p></section>`,
+)}
 ${open.map((a) => actionForm(o, a))}
 ${
   personal

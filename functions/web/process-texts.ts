@@ -415,6 +415,10 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   afterFourWeeks: e('Fyra veckor efter avslut', 'Four weeks after the end'),
   afterSixMonths: e('Sex månader efter avslut', 'Six months after the end'),
   history: e('Det som har hänt', 'What has happened'),
+  opensAfterMeeting: e(
+    '{meeting} är bokat {start}, {location}. Formuläret visas här när mötet har börjat.',
+    '{meeting} is booked for {start}, {location}. The form appears here once the meeting has started.',
+  ),
   problemBanner: e(
     'Ett steg i arbetsflödet misslyckades, t.ex. ett e-postmeddelande som inte kunde skickas. Rätta uppgifterna nedan och fortsätt.',
     'A workflow step failed, for example an e-mail that could not be sent. Correct the details below and continue.',

@@ -5,6 +5,7 @@ import { type ActionName, CLOCK_NAMES, CLOCKS, type ClockDecl, STEPS } from '../
 import { derivePhase } from '../process/derive.ts';
 import { unitPolicy } from '../units.ts';
 import { currentStep, mayAct } from './act.ts';
+import { actionAvailable } from './availability.ts';
 import { listVisibleCases } from './referrals.ts';
 
 export interface WorkItem {
@@ -51,7 +52,9 @@ export async function worklist(deps: Deps, p: Principal, opts: { limit?: number 
       const step = currentStep(c);
       if (!step) continue;
       const policy = unitPolicy(units.get(c.unitId));
-      const asked = (STEPS[step].actions as readonly ActionName[]).filter((a) => mayAct(p, c, a));
+      const asked = (STEPS[step].actions as readonly ActionName[]).filter(
+        (a) => mayAct(p, c, a) && actionAvailable(c, a, now),
+      );
       const chores = asked.filter((a) => dueFor(c, a, now, policy) !== undefined);
       for (const action of chores.length ? chores : asked.slice(0, 1)) {
         if (action === 'logActivity' || action === 'closeEarly') continue;
