@@ -15,6 +15,7 @@ import { createLocalIssuer } from './auth-issuer.ts';
 import { loadClockAnchor } from './clock-anchor.ts';
 import { startGateway } from './gateway.ts';
 import { invoke } from './lambda-runtime.ts';
+import { persistLocalMail } from './mail-store.ts';
 import { seedUnits } from './seed.ts';
 import { checkJava, checkPortFree, ensureTable, startDynamoDb } from './services.ts';
 import { startLocalStepFunctions } from './sfn/index.ts';
@@ -136,7 +137,9 @@ export async function startLocalHost(o: HostOptions) {
       default: typeof sesLocalModule.default | { default: typeof sesLocalModule.default };
     };
     const startSesLocal = typeof m.default === 'function' ? m.default : m.default.default;
+    const kept = persistLocalMail(join(o.dataDir, 'mail', 'sent.jsonl'));
     const ses = await startSesLocal({ host: o.host, port: o.sesPort });
+    if (kept.restored) o.log('local inbox restored', { mails: kept.restored });
     stops.push(() => new Promise<void>((r) => ses.close(() => r())));
 
     const substitutions: Record<string, string> = {};
