@@ -24,6 +24,7 @@ import { issueText } from './issue-texts.ts';
 import {
   errorSummary,
   errorTitle,
+  fieldId,
   formatDateTime,
   page,
   radioGroup,
@@ -66,13 +67,15 @@ function checkboxes(o: {
   options: string[];
   values: string[];
   issues: readonly FieldIssue[];
+  prefix?: string;
 }): Raw {
   const err = o.issues.find((i) => i.field === o.name);
+  const fid = fieldId(o.name, o.prefix);
   return html`<fieldset class="field${err ? ' has-error' : ''}"><legend>${o.label} *</legend>
-${err ? html`<p class="error-text" id="${o.name}-error">${issueLabel(o.lang, err)}</p>` : ''}
+${err ? html`<p class="error-text" id="${fid}-error">${issueLabel(o.lang, err)}</p>` : ''}
 ${o.options.map(
   (v, i) =>
-    html`<label class="radio"><input type="checkbox" name="${o.name}" id="${i === 0 ? o.name : `${o.name}-${i}`}" value="${v}"${o.values.includes(v) ? raw(' checked') : ''}> ${v}</label>`,
+    html`<label class="radio"><input type="checkbox" name="${o.name}" id="${i === 0 ? fid : `${fid}-${i}`}" value="${v}"${o.values.includes(v) ? raw(' checked') : ''}> ${v}</label>`,
 )}</fieldset>`;
 }
 
@@ -84,7 +87,7 @@ function actionForm(o: CasePageOpts, action: ActionName): Raw {
   const mine = o.form === action;
   const issues = mine ? (o.issues ?? []) : [];
   const v = mine ? (o.values ?? {}) : {};
-  const f = (name: string) => ({ lang, name: name, value: v[name], issues });
+  const f = (name: string) => ({ lang, name: name, value: v[name], issues, prefix: action });
   const meetingFields = (location?: string) => html`
 ${textField({ ...f('date'), type: 'date', label: t(lang, 'date'), hint: t(lang, 'dateHint'), required: true })}
 ${textField({ ...f('startTime'), type: 'time', label: t(lang, 'startTime'), hint: t(lang, 'timeHint'), required: true })}
@@ -117,7 +120,7 @@ ${radioGroup({ ...f('inviteCaseOfficer'), label: L(lang, 'field_inviteCaseOffice
       break;
     case 'recordPlan':
       body = html`${textArea({ ...f('goals'), label: L(lang, 'field_goals'), required: true })}
-${checkboxes({ lang, name: 'tasks', label: L(lang, 'field_tasks'), options: tasks, values: (v.tasks ?? '').split('\n'), issues })}
+${checkboxes({ lang, prefix: action, name: 'tasks', label: L(lang, 'field_tasks'), options: tasks, values: (v.tasks ?? '').split('\n'), issues })}
 ${selectField({ ...f('percent'), label: L(lang, 'field_percent'), required: true, placeholder: L(lang, 'choose'), options: (o.unit?.ladder ?? [25, 40, 50, 75, 100]).map((p) => ({ value: String(p), label: `${p} %` })) })}
 ${textArea({ ...f('adaptations'), label: L(lang, 'field_adaptations') })}
 ${textField({ ...f('startDate'), type: 'date', label: L(lang, 'field_startDate'), hint: t(lang, 'dateHint'), required: true })}`;
@@ -138,7 +141,7 @@ ${textArea({ ...f('summary'), label: L(lang, 'field_summary'), required: true })
 ${radioGroup({ ...f('decision'), label: L(lang, 'field_followUpDecision'), required: true, options: opts(lang, 'decision', FOLLOW_UP_DECISIONS) })}
 ${textField({ ...f('newPercent'), label: L(lang, 'field_newPercent'), hint: L(lang, 'hint_newPercent') })}
 ${textArea({ ...f('reason'), label: L(lang, 'field_reason') })}
-${checkboxes({ lang, name: 'tasks', label: L(lang, 'field_tasksAfter'), options: tasks, values: mine ? (v.tasks ?? '').split('\n') : c.tasks, issues })}`;
+${checkboxes({ lang, prefix: action, name: 'tasks', label: L(lang, 'field_tasksAfter'), options: tasks, values: mine ? (v.tasks ?? '').split('\n') : c.tasks, issues })}`;
       break;
     case 'resume':
       body = html`${textField({ ...f('statementDate'), type: 'date', label: L(lang, 'field_statementDate'), hint: t(lang, 'dateHint'), required: true })}
@@ -180,7 +183,7 @@ ${textField({ ...f('phone'), type: 'tel', label: t(lang, 'phone'), value: v.phon
   const refused = mine && o.refusal;
   return html`<section aria-labelledby="${id}-h" class="action"><h2 id="${id}-h">${L(lang, `action_${action}`)}</h2>
 ${refused ? html`<div class="error-summary" role="alert"><p>${refusalText(lang, o.refusal?.code ?? '', o.refusal?.params ?? {})}</p></div>` : ''}
-${mine ? errorSummary(lang, issues) : ''}
+${mine ? errorSummary(lang, issues, action) : ''}
 <form method="post" action="/cases/${c.caseId}/${ACTIONS[action].path}" novalidate>
 ${body}
 <button type="submit">${L(lang, `submit_${action}`)}</button>

@@ -116,7 +116,7 @@ const HIDDEN_FIELDS = new Set(['submissionId', 'body']);
 export const errorTitle = (lang: Lang, issues: readonly FieldIssue[], title: string) =>
   issues.length ? `${lang === 'sv' ? 'Fel' : 'Error'}: ${title}` : title;
 
-export function errorSummary(lang: Lang, issues: readonly FieldIssue[]): Raw {
+export function errorSummary(lang: Lang, issues: readonly FieldIssue[], prefix?: string): Raw {
   if (issues.length === 0) return html``;
   return html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary" autofocus>
 <h2>${t(lang, 'errorSummary')}</h2>
@@ -124,7 +124,7 @@ export function errorSummary(lang: Lang, issues: readonly FieldIssue[]): Raw {
     // Issues without a visible field (an expired form) are plain text, not dead links.
     HIDDEN_FIELDS.has(i.field)
       ? html`<li>${issueText(lang, i)}</li>`
-      : html`<li><a href="#${i.field}">${issueText(lang, i)}</a></li>`,
+      : html`<li><a href="#${fieldId(i.field, prefix)}">${issueText(lang, i)}</a></li>`,
   )}</ul>
 </div>`;
 }
@@ -139,37 +139,46 @@ export interface FieldOpts {
   required?: boolean;
   autocomplete?: string;
   issues: readonly FieldIssue[];
+  /** Prefix of the element ids, unique per form: a page with several forms has no duplicate ids. */
+  prefix?: string;
 }
+
+/** The id of a field's element (its label's `for`, the error summary's link target). */
+export const fieldId = (name: string, prefix?: string) => (prefix ? `${prefix}-${name}` : name);
 
 const issueFor = (issues: readonly FieldIssue[], name: string) => issues.find((i) => i.field === name);
 
 function describedBy(name: string, hint: string | undefined, err: FieldIssue | undefined) {
+  // `name` here is the field's element id.
   const ids = [hint ? `${name}-hint` : '', err ? `${name}-error` : ''].filter(Boolean).join(' ');
   return ids ? raw(` aria-describedby="${ids}"`) : raw('');
 }
 
 const errorText = (lang: Lang, name: string, err: FieldIssue | undefined) =>
+  // `name` here is the field's element id.
   err ? html`<p class="error-text" id="${name}-error">${issueText(lang, err)}</p>` : '';
 
 export function textField(o: FieldOpts): Raw {
   const err = issueFor(o.issues, o.name);
+  const fid = fieldId(o.name, o.prefix);
   return html`<div class="field${err ? ' has-error' : ''}">
-<label for="${o.name}">${o.label}${o.required ? ' *' : ''}</label>
-${o.hint ? html`<p class="hint" id="${o.name}-hint">${o.hint}</p>` : ''}
-${errorText(o.lang, o.name, err)}
-<input type="${o.type ?? 'text'}" id="${o.name}" name="${o.name}" value="${o.value ?? ''}"${o.required ? raw(' required') : ''}${
+<label for="${fid}">${o.label}${o.required ? ' *' : ''}</label>
+${o.hint ? html`<p class="hint" id="${fid}-hint">${o.hint}</p>` : ''}
+${errorText(o.lang, fid, err)}
+<input type="${o.type ?? 'text'}" id="${fid}" name="${o.name}" value="${o.value ?? ''}"${o.required ? raw(' required') : ''}${
     o.autocomplete ? raw(` autocomplete="${o.autocomplete}"`) : ''
-  }${err ? raw(' aria-invalid="true"') : ''}${describedBy(o.name, o.hint, err)}>
+  }${err ? raw(' aria-invalid="true"') : ''}${describedBy(fid, o.hint, err)}>
 </div>`;
 }
 
 export function textArea(o: FieldOpts): Raw {
   const err = issueFor(o.issues, o.name);
+  const fid = fieldId(o.name, o.prefix);
   return html`<div class="field${err ? ' has-error' : ''}">
-<label for="${o.name}">${o.label}${o.required ? ' *' : ''}</label>
-${o.hint ? html`<p class="hint" id="${o.name}-hint">${o.hint}</p>` : ''}
-${errorText(o.lang, o.name, err)}
-<textarea id="${o.name}" name="${o.name}"${err ? raw(' aria-invalid="true"') : ''}${describedBy(o.name, o.hint, err)}>${o.value ?? ''}</textarea>
+<label for="${fid}">${o.label}${o.required ? ' *' : ''}</label>
+${o.hint ? html`<p class="hint" id="${fid}-hint">${o.hint}</p>` : ''}
+${errorText(o.lang, fid, err)}
+<textarea id="${fid}" name="${o.name}"${err ? raw(' aria-invalid="true"') : ''}${describedBy(fid, o.hint, err)}>${o.value ?? ''}</textarea>
 </div>`;
 }
 
@@ -177,11 +186,12 @@ export function selectField(
   o: FieldOpts & { options: { value: string; label: string }[]; placeholder: string },
 ): Raw {
   const err = issueFor(o.issues, o.name);
+  const fid = fieldId(o.name, o.prefix);
   return html`<div class="field${err ? ' has-error' : ''}">
-<label for="${o.name}">${o.label}${o.required ? ' *' : ''}</label>
-${o.hint ? html`<p class="hint" id="${o.name}-hint">${o.hint}</p>` : ''}
-${errorText(o.lang, o.name, err)}
-<select id="${o.name}" name="${o.name}"${o.required ? raw(' required') : ''}${err ? raw(' aria-invalid="true"') : ''}${describedBy(o.name, o.hint, err)}>
+<label for="${fid}">${o.label}${o.required ? ' *' : ''}</label>
+${o.hint ? html`<p class="hint" id="${fid}-hint">${o.hint}</p>` : ''}
+${errorText(o.lang, fid, err)}
+<select id="${fid}" name="${o.name}"${o.required ? raw(' required') : ''}${err ? raw(' aria-invalid="true"') : ''}${describedBy(fid, o.hint, err)}>
 <option value="">${o.placeholder}</option>
 ${o.options.map((op) => html`<option value="${op.value}"${op.value === o.value ? raw(' selected') : ''}>${op.label}</option>`)}
 </select>
@@ -190,16 +200,17 @@ ${o.options.map((op) => html`<option value="${op.value}"${op.value === o.value ?
 
 export function radioGroup(o: FieldOpts & { options: { value: string; label: string }[] }): Raw {
   const err = issueFor(o.issues, o.name);
+  const fid = fieldId(o.name, o.prefix);
   // The first radio carries the field's id, so the error summary's link moves focus to it.
-  const id = (i: number) => (i === 0 ? o.name : `${o.name}-${i}`);
-  return html`<fieldset class="field${err ? ' has-error' : ''}" id="${o.name}-group"${err ? raw(` aria-describedby="${o.name}-error"`) : ''}>
+  const id = (i: number) => (i === 0 ? fid : `${fid}-${i}`);
+  return html`<fieldset class="field${err ? ' has-error' : ''}" id="${fid}-group"${err ? raw(` aria-describedby="${fid}-error"`) : ''}>
 <legend>${o.label}${o.required ? ' *' : ''}</legend>
-${errorText(o.lang, o.name, err)}
+${errorText(o.lang, fid, err)}
 ${o.options.map(
   (op, i) =>
     html`<label class="radio"><input type="radio" name="${o.name}" id="${id(i)}" value="${op.value}"${
       op.value === o.value ? raw(' checked') : ''
-    }${o.required ? raw(' required') : ''}${err ? raw(` aria-invalid="true" aria-describedby="${o.name}-error"`) : ''}> ${op.label}</label>`,
+    }${o.required ? raw(' required') : ''}${err ? raw(` aria-invalid="true" aria-describedby="${fid}-error"`) : ''}> ${op.label}</label>`,
 )}
 </fieldset>`;
 }

@@ -190,10 +190,10 @@ describe('referral → study visit → restart → outcome', () => {
     const noFigures = await coordinator.post(`/cases/${caseId}/intake`, { decision: 'accepted' });
     expect(noFigures.status).toBe(400);
     const noFiguresHtml = await noFigures.text();
-    for (const field of Object.keys(ESF_ENTRY)) expect(noFiguresHtml).toContain(`id="${field}-error"`);
+    for (const field of Object.keys(ESF_ENTRY)) expect(noFiguresHtml).toContain(`id="decideIntake-${field}-error"`);
     const noReason = await coordinator.post(`/cases/${caseId}/intake`, { decision: 'declined', reason: ' ' });
     expect(noReason.status).toBe(400);
-    expect(await noReason.text()).toContain('id="reason-error"');
+    expect(await noReason.text()).toContain('id="decideIntake-reason-error"');
     expect((await caseJson(coordinator, caseId)).phase).toBe('intake');
 
     const accepted = await coordinator.post(`/cases/${caseId}/intake`, acceptForm());
@@ -318,7 +318,7 @@ describe('referral → study visit → restart → outcome', () => {
       outcome: 'declined',
     });
     expect(missingReason.status).toBe(400);
-    expect(await missingReason.text()).toContain('id="declineReason-error"');
+    expect(await missingReason.text()).toContain('id="recordStudyVisitOutcome-declineReason-error"');
     const r = await coordinator.post(`/cases/${caseId}/study-visit/outcome`, {
       outcome: 'declined',
       declineReason: 'Vill hellre börja studera på SFI',
