@@ -92,6 +92,11 @@ export interface Meeting {
   scheduledBy: string;
   /** Set when what happened at the meeting has been recorded. */
   recordedAt?: string;
+  /** Set when staff moved it (the time or place changed; SEQUENCE went up). */
+  movedAt?: string;
+  /** Set when staff cancelled it: a calendar CANCEL goes to everyone in it. */
+  cancelledAt?: string;
+  cancelledBy?: string;
 }
 
 export interface IndividualPlan {
@@ -364,6 +369,7 @@ export function normalizeCase(c: CaseRecord): CaseRecord {
   return c;
 }
 
+/** The latest meeting of a kind that is not cancelled (a cancelled one is as if never booked). */
 export const meetingOf = (c: CaseRecord, kind: MeetingKind) =>
-  [...c.meetings].reverse().find((m) => m.kind === kind);
+  [...c.meetings].reverse().find((m) => m.kind === kind && !m.cancelledAt);
 export const openPause = (c: CaseRecord) => c.pauses.find((p) => !p.resumedAt);

@@ -231,10 +231,25 @@ export function attendeeAddresses(c: CaseRecord, m: Pick<Meeting, 'attendees'>) 
   return m.attendees.map(of).filter((x): x is { email: string; name?: string } => !!x);
 }
 
-/** The invitation to a meeting: a calendar REQUEST to everyone in it except the organizer. */
+const shortWhen = (iso: string, locale: 'sv-SE' | 'en-GB') =>
+  new Intl.DateTimeFormat(locale, {
+    timeZone: 'Europe/Stockholm',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
+
+/**
+ * The mail of a meeting's current SEQUENCE to everyone in it except the organizer: a calendar
+ * REQUEST when it is booked or moved (same UID, higher SEQUENCE: calendars update the event in
+ * place), a CANCEL when it is cancelled. The subject says what and when.
+ */
 export function meetingInvitation(c: CaseRecord, unit: Unit | undefined, m: Meeting): OutgoingMessage {
   const unitName = unit?.name ?? c.unitId;
   const name = MEETING_NAME[m.kind];
+  const cancelled = !!m.cancelledAt;
+  const moved = !cancelled && !!m.movedAt;
   const when = `${fmt(m.start, 'sv-SE')}–${timeOnly(m.end)}`;
   const whenEn = `${fmt(m.start, 'en-GB')}–${timeOnly(m.end)}`;
   const attendees = attendeeAddresses(c, m).filter(
@@ -244,7 +259,7 @@ export function meetingInvitation(c: CaseRecord, unit: Unit | undefined, m: Meet
   const calendar: CalendarInvite = {
     uid: `${c.caseId}-${m.meetingId}@stegvis`,
     sequence: m.sequence,
-    method: 'REQUEST',
+    method: cancelled ? 'CANCEL' : 'REQUEST',
     start: new Date(m.start),
     end: new Date(m.end),
     summary: `${name.sv} / ${name.en} – ${unitName}`,
@@ -253,26 +268,53 @@ export function meetingInvitation(c: CaseRecord, unit: Unit | undefined, m: Meet
     organizer: m.organizer,
     attendees: attendees.map((a) => ({ ...a, role: 'REQ-PARTICIPANT' as const })),
   };
+  const lead = cancelled
+    ? {
+        sv: `${name.sv} på ${unitName} är inställt.`,
+        en: `The ${name.en.toLowerCase()} at ${unitName} is cancelled.`,
+      }
+    : moved
+      ? {
+          sv: `${name.sv} på ${unitName} har fått en ny tid.`,
+          en: `The ${name.en.toLowerCase()} at ${unitName} has a new time.`,
+        }
+      : { sv: `${name.sv} på ${unitName}.`, en: `${name.en} at ${unitName}.` };
+  const after = cancelled
+    ? {
+        sv: 'Mötet tas bort ur din kalender. Du behöver inte göra något mer.',
+        en: 'The meeting is removed from your calendar. You do not need to do anything else.',
+      }
+    : moved
+      ? {
+          sv: 'Kalenderinbjudan är bifogad och ersätter den gamla tiden.',
+          en: 'The calendar invitation is attached and replaces the old time.',
+        }
+      : { sv: 'Kalenderinbjudan finns bifogad.', en: 'The calendar invitation is attached.' };
   const text = [
-    `${name.sv} på ${unitName}.`,
+    lead.sv,
     '',
-    `Tid: ${when}`,
+    `${cancelled ? 'Tiden var' : 'Tid'}: ${when}`,
     `Plats: ${m.location}`,
     ...phone,
     '',
-    'Kalenderinbjudan finns bifogad.',
+    after.sv,
     '',
     '---',
-    `${name.en} at ${unitName}.`,
+    lead.en,
     '',
-    `Time: ${whenEn}`,
+    `${cancelled ? 'The time was' : 'Time'}: ${whenEn}`,
     `Place: ${m.location}`,
     '',
-    'The calendar invitation is attached.',
+    after.en,
   ].join('\n');
+  const tag = cancelled
+    ? { sv: 'Inställt: ', en: 'Cancelled: ' }
+    : moved
+      ? { sv: 'Ny tid: ', en: 'New time: ' }
+      : { sv: '', en: '' };
   return {
     to: attendees.map((a) => a.email),
-    subject: `${name.sv} / ${name.en} – ${unitName}`,
+    subject: `${tag.sv}${name.sv} ${shortWhen(m.start, 'sv-SE')} / ${tag.en}${name.en} ${shortWhen(m.start, 'en-GB')} – ${unitName}`,
     text,
     calendar,
   };

@@ -15,7 +15,7 @@ import {
 import { ACTION_NAMES, ACTIONS, type ActionName } from '#core/process/declaration';
 import { recordAfterClosing, recordClosing, repairCase } from '#core/use-cases/closing';
 import { decideIntake } from '#core/use-cases/intake';
-import { scheduleClosing, scheduleFollowUp } from '#core/use-cases/meetings';
+import { cancelMeeting, moveMeeting, scheduleClosing, scheduleFollowUp } from '#core/use-cases/meetings';
 import { getVisibleCase } from '#core/use-cases/referrals';
 import { recordPlan, scheduleStartup } from '#core/use-cases/startup';
 import { proposeStudyVisit, recordStudyVisitOutcome } from '#core/use-cases/study-visit';
@@ -76,6 +76,8 @@ const ACT: Record<ActionName, (req: Req) => Promise<unknown>> = {
   closeEarly: (req) =>
     closeEarly(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseCloseEarly(req.form))),
   scheduleClosing: (req) => scheduleClosing(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
+  moveMeeting: (req) => moveMeeting(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
+  cancelMeeting: (req) => cancelMeeting(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
   recordClosing: (req) =>
     recordClosing(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseClosing(req.form))),
   recordAfterClosing: (req) =>

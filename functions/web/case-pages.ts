@@ -17,12 +17,12 @@ import type { CaseEntry } from '#core/ports';
 import { ACTIONS, type ActionName, STEPS } from '#core/process/declaration';
 import type { Unit } from '#core/units';
 import { currentStep, mayAct } from '#core/use-cases/act';
-import { actionAvailability, actionAvailable } from '#core/use-cases/availability';
+import { actionAvailability, actionAvailable, changeableMeetings } from '#core/use-cases/availability';
 import { html, type Raw, raw } from './html.ts';
 import { type Lang, t, tDynamic } from './i18n.ts';
-import { issueText } from './issue-texts.ts';
 import {
   errorSummary,
+  errorText,
   errorTitle,
   fieldId,
   formatDateTime,
@@ -71,15 +71,15 @@ function checkboxes(o: {
 }): Raw {
   const err = o.issues.find((i) => i.field === o.name);
   const fid = fieldId(o.name, o.prefix);
-  return html`<fieldset class="field${err ? ' has-error' : ''}"><legend>${o.label} *</legend>
-${err ? html`<p class="error-text" id="${fid}-error">${issueLabel(o.lang, err)}</p>` : ''}
+  // As a radio group: every box is marked invalid and described by the message.
+  const invalid = err ? raw(` aria-invalid="true" aria-describedby="${fid}-error"`) : '';
+  return html`<fieldset class="field${err ? ' has-error' : ''}"${err ? raw(` aria-describedby="${fid}-error"`) : ''}><legend>${o.label} *</legend>
+${errorText(o.lang, fid, o.issues, o.name)}
 ${o.options.map(
   (v, i) =>
-    html`<label class="radio"><input type="checkbox" name="${o.name}" id="${i === 0 ? fid : `${fid}-${i}`}" value="${v}"${o.values.includes(v) ? raw(' checked') : ''}> ${v}</label>`,
+    html`<label class="radio"><input type="checkbox" name="${o.name}" id="${i === 0 ? fid : `${fid}-${i}`}" value="${v}"${o.values.includes(v) ? raw(' checked') : ''}${invalid}> ${v}</label>`,
 )}</fieldset>`;
 }
-
-const issueLabel = (lang: Lang, i: FieldIssue) => issueText(lang, i);
 
 /** The form of one action, with what was typed and its errors when it came back. */
 function actionForm(o: CasePageOpts, action: ActionName): Raw {
@@ -173,6 +173,9 @@ ${textArea({ ...f('nextStepPlan'), label: L(lang, 'field_nextStepPlan'), require
       body = html`${selectField({ ...f('outcome'), label: L(lang, 'field_whereNow'), required: true, placeholder: L(lang, 'choose'), options: opts(lang, 'result', OUTCOMES) })}
 ${textField({ ...f('note'), label: L(lang, 'field_note') })}`;
       break;
+    case 'moveMeeting':
+    case 'cancelMeeting':
+      return meetingForms(o); // one pair of forms per booked meeting, below
     case 'repair':
       body = html`<p>${L(lang, 'repairIntro')}</p>
 ${textField({ ...f('email'), type: 'email', label: t(lang, 'email'), value: v.email ?? c.participant.email })}
@@ -182,12 +185,77 @@ ${textField({ ...f('phone'), type: 'tel', label: t(lang, 'phone'), value: v.phon
   const id = `form-${action}`;
   const refused = mine && o.refusal;
   return html`<section aria-labelledby="${id}-h" class="action"><h2 id="${id}-h">${L(lang, `action_${action}`)}</h2>
-${refused ? html`<div class="error-summary" role="alert"><p>${refusalText(lang, o.refusal?.code ?? '', o.refusal?.params ?? {})}</p></div>` : ''}
-${mine ? errorSummary(lang, issues, action) : ''}
+${refused ? html`<div class="error-summary" role="alert" tabindex="-1" autofocus><p>${refusalText(lang, o.refusal?.code ?? '', o.refusal?.params ?? {})}</p></div>` : ''}
+${mine ? errorSummary(lang, inFormOrder(issues, body), action) : ''}
 <form method="post" action="/cases/${c.caseId}/${ACTIONS[action].path}" novalidate>
 ${body}
 <button type="submit">${L(lang, `submit_${action}`)}</button>
 </form></section>`;
+}
+
+/** A Swedish wall-clock date and time of an instant, as the meeting form takes them. */
+function stockholmParts(iso: string): { date: string; time: string } {
+  const p = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/Stockholm',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(new Date(iso));
+  const get = (t: string) => p.find((x) => x.type === t)?.value ?? '';
+  return { date: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}` };
+}
+
+/**
+ * Each booked meeting (not cancelled, not recorded) with its two forms: move it (a new time or
+ * place: everyone gets the updated invitation) and cancel it (everyone gets a cancellation).
+ * Both sit behind a disclosure, so a cancel is never one stray click away.
+ */
+function meetingForms(o: CasePageOpts): Raw {
+  const { lang, c } = o;
+  return html`${changeableMeetings(c).map((m) => {
+    const key = `${m.meetingId}`;
+    const moving = o.form === 'moveMeeting' && o.values?.meetingId === m.meetingId;
+    const cancelling = o.form === 'cancelMeeting' && o.values?.meetingId === m.meetingId;
+    const issues = moving ? (o.issues ?? []) : [];
+    const v = moving ? (o.values ?? {}) : {};
+    const at = stockholmParts(m.start);
+    const until = stockholmParts(m.end);
+    const prefix = `moveMeeting-${key}`;
+    const f = (name: string, value: string) => ({ lang, name, value: v[name] ?? value, issues, prefix });
+    const refused = (moving || cancelling) && o.refusal;
+    return html`<section aria-labelledby="meeting-${key}-h" class="action"><h2 id="meeting-${key}-h">${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}–${until.time}</h2>
+<p>${m.location}</p>
+${refused ? html`<div class="error-summary" role="alert"><p>${refusalText(lang, o.refusal?.code ?? '', o.refusal?.params ?? {})}</p></div>` : ''}
+<details${moving ? raw(' open') : ''}><summary>${L(lang, 'action_moveMeeting')}</summary>
+${moving ? errorSummary(lang, issues, prefix) : ''}
+<form method="post" action="/cases/${c.caseId}/${ACTIONS.moveMeeting.path}" novalidate>
+<input type="hidden" name="meetingId" value="${m.meetingId}">
+${textField({ ...f('date', at.date), type: 'date', label: t(lang, 'date'), hint: t(lang, 'dateHint'), required: true })}
+${textField({ ...f('startTime', at.time), type: 'time', label: t(lang, 'startTime'), hint: t(lang, 'timeHint'), required: true })}
+${textField({ ...f('endTime', until.time), type: 'time', label: t(lang, 'endTime'), hint: t(lang, 'timeHint'), required: true })}
+${textField({ ...f('location', m.location), label: t(lang, 'location'), required: true })}
+<button type="submit">${L(lang, 'submit_moveMeeting')}</button>
+</form></details>
+<details${cancelling ? raw(' open') : ''}><summary>${L(lang, 'action_cancelMeeting')}</summary>
+<form method="post" action="/cases/${c.caseId}/${ACTIONS.cancelMeeting.path}">
+<input type="hidden" name="meetingId" value="${m.meetingId}">
+<p>${L(lang, 'cancelMeetingHint')}</p>
+<button type="submit" class="danger">${L(lang, 'submit_cancelMeeting')}</button>
+</form></details>
+</section>`;
+  })}`;
+}
+
+/** The issues in the order of their fields in the form (a use case reports its rules after the fields). */
+function inFormOrder(issues: readonly FieldIssue[], body: Raw): FieldIssue[] {
+  const at = (i: FieldIssue) => {
+    const p = body.value.indexOf(`name="${i.field}"`);
+    return p < 0 ? Number.MAX_SAFE_INTEGER : p;
+  };
+  return [...issues].sort((a, b) => at(a) - at(b));
 }
 
 const dd = (label: string, value: unknown) =>
@@ -211,7 +279,7 @@ ${sv.declineReason && personal ? dd(t(lang, 'declineReason'), sv.declineReason) 
     parts.push(
       html`<h3>${L(lang, 'meetings')}</h3><ul class="plain">${c.meetings.map(
         (m) =>
-          html`<li>${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}, ${m.location} – ${L(lang, m.recordedAt ? 'recorded' : m.invitationSentForSequence === m.sequence ? 'invitationSent' : 'invitationPending')}</li>`,
+          html`<li>${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}, ${m.location} – ${L(lang, m.cancelledAt ? (m.invitationSentForSequence === m.sequence ? 'meetingCancelled' : 'cancellationPending') : m.recordedAt ? 'recorded' : m.invitationSentForSequence === m.sequence ? (m.movedAt ? 'updateSent' : 'invitationSent') : 'invitationPending')}</li>`,
       )}</ul>`,
     );
   if (c.plan && personal)
@@ -324,7 +392,7 @@ ${opensLater.map(
       .replace('{start}', formatDateTime(lang, meeting.start))
       .replace('{location}', meeting.location)}</p></section>`,
 )}
-${open.map((a) => actionForm(o, a))}
+${open.filter((a) => a !== 'cancelMeeting').map((a) => actionForm(o, a))}
 ${
   personal
     ? html`<section aria-labelledby="p-h"><h2 id="p-h">${t(lang, 'participantContact')}</h2>

@@ -38,6 +38,10 @@ input,select,textarea{max-width:100%}
 .notice{border-left:6px solid #1d6b3a;background:#fff;padding:12px 16px;margin-bottom:20px}
 button,.button{background:#1d6b3a;color:#fff;border:0;border-radius:4px;padding:10px 18px;font:inherit;font-weight:600;cursor:pointer}
 button.link{background:none;color:#fff;text-decoration:underline;padding:0}
+button.danger{background:#a4000f}
+details{margin:12px 0}
+summary{cursor:pointer;font-weight:600;color:#0b4f8a;text-decoration:underline;padding:6px 0}
+summary:focus{outline:3px solid #f2a900;outline-offset:2px}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:8px;border-bottom:1px solid #d0d0cc;vertical-align:top}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;background:#fff;padding:12px 16px;border-radius:6px}
@@ -154,9 +158,13 @@ function describedBy(name: string, hint: string | undefined, err: FieldIssue | u
   return ids ? raw(` aria-describedby="${ids}"`) : raw('');
 }
 
-const errorText = (lang: Lang, name: string, err: FieldIssue | undefined) =>
-  // `name` here is the field's element id.
-  err ? html`<p class="error-text" id="${name}-error">${issueText(lang, err)}</p>` : '';
+/** Every message about the field, beside it: one decision can break several rules at once. */
+export const errorText = (lang: Lang, id: string, issues: readonly FieldIssue[], name: string) => {
+  const own = issues.filter((i) => i.field === name);
+  return own.length
+    ? html`<p class="error-text" id="${id}-error">${own.map((i) => issueText(lang, i)).join(' ')}</p>`
+    : '';
+};
 
 export function textField(o: FieldOpts): Raw {
   const err = issueFor(o.issues, o.name);
@@ -164,7 +172,7 @@ export function textField(o: FieldOpts): Raw {
   return html`<div class="field${err ? ' has-error' : ''}">
 <label for="${fid}">${o.label}${o.required ? ' *' : ''}</label>
 ${o.hint ? html`<p class="hint" id="${fid}-hint">${o.hint}</p>` : ''}
-${errorText(o.lang, fid, err)}
+${errorText(o.lang, fid, o.issues, o.name)}
 <input type="${o.type ?? 'text'}" id="${fid}" name="${o.name}" value="${o.value ?? ''}"${o.required ? raw(' required') : ''}${
     o.autocomplete ? raw(` autocomplete="${o.autocomplete}"`) : ''
   }${err ? raw(' aria-invalid="true"') : ''}${describedBy(fid, o.hint, err)}>
@@ -177,7 +185,7 @@ export function textArea(o: FieldOpts): Raw {
   return html`<div class="field${err ? ' has-error' : ''}">
 <label for="${fid}">${o.label}${o.required ? ' *' : ''}</label>
 ${o.hint ? html`<p class="hint" id="${fid}-hint">${o.hint}</p>` : ''}
-${errorText(o.lang, fid, err)}
+${errorText(o.lang, fid, o.issues, o.name)}
 <textarea id="${fid}" name="${o.name}"${err ? raw(' aria-invalid="true"') : ''}${describedBy(fid, o.hint, err)}>${o.value ?? ''}</textarea>
 </div>`;
 }
@@ -190,7 +198,7 @@ export function selectField(
   return html`<div class="field${err ? ' has-error' : ''}">
 <label for="${fid}">${o.label}${o.required ? ' *' : ''}</label>
 ${o.hint ? html`<p class="hint" id="${fid}-hint">${o.hint}</p>` : ''}
-${errorText(o.lang, fid, err)}
+${errorText(o.lang, fid, o.issues, o.name)}
 <select id="${fid}" name="${o.name}"${o.required ? raw(' required') : ''}${err ? raw(' aria-invalid="true"') : ''}${describedBy(fid, o.hint, err)}>
 <option value="">${o.placeholder}</option>
 ${o.options.map((op) => html`<option value="${op.value}"${op.value === o.value ? raw(' selected') : ''}>${op.label}</option>`)}
@@ -205,7 +213,7 @@ export function radioGroup(o: FieldOpts & { options: { value: string; label: str
   const id = (i: number) => (i === 0 ? fid : `${fid}-${i}`);
   return html`<fieldset class="field${err ? ' has-error' : ''}" id="${fid}-group"${err ? raw(` aria-describedby="${fid}-error"`) : ''}>
 <legend>${o.label}${o.required ? ' *' : ''}</legend>
-${errorText(o.lang, fid, err)}
+${errorText(o.lang, fid, o.issues, o.name)}
 ${o.options.map(
   (op, i) =>
     html`<label class="radio"><input type="radio" name="${o.name}" id="${id(i)}" value="${op.value}"${

@@ -49,6 +49,8 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   action_logActivity: e('Registrera aktivitet', 'Log an activity'),
   action_closeEarly: e('Avsluta i förtid', 'Close early'),
   action_scheduleClosing: e('Boka avslutningsmöte', 'Book the closing meeting'),
+  action_moveMeeting: e('Flytta mötet', 'Move the meeting'),
+  action_cancelMeeting: e('Avboka mötet', 'Cancel the meeting'),
   action_recordClosing: e('Registrera avslutningsmötet', 'Record the closing meeting'),
   action_recordAfterClosing: e('Var är deltagaren nu?', 'Where is the participant now?'),
   action_repair: e('Rätta och fortsätt', 'Correct and continue'),
@@ -64,6 +66,8 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   submit_logActivity: e('Spara aktivitet', 'Save activity'),
   submit_closeEarly: e('Påbörja avslut', 'Start closing'),
   submit_scheduleClosing: e('Boka och skicka inbjudan', 'Book and send invitation'),
+  submit_moveMeeting: e('Flytta och skicka ny tid', 'Move and send the new time'),
+  submit_cancelMeeting: e('Avboka och meddela alla', 'Cancel and tell everyone'),
   submit_recordClosing: e('Spara och avsluta', 'Save and close'),
   submit_recordAfterClosing: e('Spara', 'Save'),
   submit_repair: e('Spara och fortsätt', 'Save and continue'),
@@ -89,6 +93,14 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   done_closeEarly: e(
     'Avslutet har påbörjats. Boka avslutningsmötet.',
     'Closing has started. Book the closing meeting.',
+  ),
+  done_moveMeeting: e(
+    'Mötet är flyttat. Alla i mötet får den nya tiden, och kalendrarna uppdateras.',
+    'The meeting is moved. Everyone in it gets the new time, and their calendars update.',
+  ),
+  done_cancelMeeting: e(
+    'Mötet är avbokat. Alla i mötet får ett meddelande, och det tas bort ur kalendrarna.',
+    'The meeting is cancelled. Everyone in it is told, and it is removed from their calendars.',
   ),
   done_scheduleClosing: e(
     'Avslutningsmötet är bokat; inbjudan skickas.',
@@ -403,6 +415,13 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   recorded: e('registrerat', 'recorded'),
   invitationSent: e('inbjudan skickad', 'invitation sent'),
   invitationPending: e('inbjudan skickas', 'invitation being sent'),
+  updateSent: e('flyttat, ny tid skickad', 'moved, new time sent'),
+  meetingCancelled: e('avbokat, alla meddelade', 'cancelled, everyone told'),
+  cancellationPending: e('avbokat, meddelande skickas', 'cancelled, notice being sent'),
+  cancelMeetingHint: e(
+    'Alla som är bjudna till mötet får ett meddelande om att det är inställt. Därefter kan ett nytt möte bokas.',
+    'Everyone invited to the meeting is told that it is cancelled. A new meeting can then be booked.',
+  ),
   plan: e('Individuell planering', 'Individual plan'),
   workingTimeHistory: e('Arbetstid över tid', 'Working time over time'),
   talks: e('Handledningssamtal', 'Supervision talks'),
@@ -457,6 +476,18 @@ const REFUSALS: Record<string, Entry> = {
   meetingNotHeld: e(
     'Mötet har inte ägt rum än ({start}). Registrera det efteråt. Inget sparades.',
     'The meeting has not taken place yet ({start}). Record it afterwards. Nothing was saved.',
+  ),
+  noSuchMeeting: e(
+    'Mötet finns inte i ärendet. Ladda om sidan. Inget sparades.',
+    'The meeting is not in the case. Reload the page. Nothing was saved.',
+  ),
+  meetingCancelled: e(
+    'Mötet är redan avbokat. Inget sparades.',
+    'The meeting is already cancelled. Nothing was saved.',
+  ),
+  meetingRecorded: e(
+    'Mötet är redan registrerat och kan inte flyttas eller avbokas. Inget sparades.',
+    'The meeting is already recorded and cannot be moved or cancelled. Nothing was saved.',
   ),
   sixMonthsNotYet: e(
     'Sexmånadersuppföljningen öppnar {from}. Inget sparades.',

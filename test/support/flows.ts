@@ -257,13 +257,17 @@ export async function expectDone(r: Response, caseId: string, action: string) {
 export async function expectFieldErrors(r: Response, fields: string[]): Promise<string> {
   const page = await r.text();
   if (r.status !== 400) throw new Error(`expected 400, got ${r.status}: ${pageText(page).slice(0, 500)}`);
-  for (const f of fields) expect(page, `error on ${f}`).toContain(`id="${f}-error"`);
+  // A case page prefixes its field ids with the form's action (decideIntake-reason-error).
+  for (const f of fields)
+    expect(page, `error on ${f}`).toMatch(new RegExp(`id="(?:[A-Za-z0-9-]+-)?${f}-error"`));
   return page;
 }
 
 /** The message shown at a field's error (its `<p id="<field>-error">`), as text. */
 export function fieldError(page: string, field: string): string | undefined {
-  const m = new RegExp(`<p class="error-text" id="${field}-error">([\\s\\S]*?)</p>`).exec(page);
+  const m = new RegExp(`<p class="error-text" id="(?:[A-Za-z0-9-]+-)?${field}-error">([\\s\\S]*?)</p>`).exec(
+    page,
+  );
   return m ? pageText(m[1] ?? '') : undefined;
 }
 

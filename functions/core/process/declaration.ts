@@ -31,13 +31,18 @@ export const STEPS = {
   studyVisitProposal: { actors: ['coordinator'], actions: ['proposeStudyVisit'] },
   studyVisitOutcome: { actors: ['coordinator'], actions: ['recordStudyVisitOutcome'] },
   startupMeeting: { actors: ['coordinator'], actions: ['scheduleStartup', 'closeEarly'] },
-  individualPlan: { actors: ['supervisor', 'coordinator'], actions: ['recordPlan', 'closeEarly'] },
+  individualPlan: {
+    actors: ['supervisor', 'coordinator'],
+    actions: ['recordPlan', 'moveMeeting', 'cancelMeeting', 'closeEarly'],
+  },
   training: {
     actors: ['supervisor', 'coordinator', 'caseOfficer'],
     actions: [
       'recordTalk',
       'scheduleFollowUp',
       'recordFollowUp',
+      'moveMeeting',
+      'cancelMeeting',
       'logActivity',
       'scheduleClosing',
       'closeEarly',
@@ -45,11 +50,27 @@ export const STEPS = {
   },
   paused: {
     actors: ['coordinator', 'supervisor', 'caseOfficer'],
-    actions: ['resume', 'scheduleFollowUp', 'recordFollowUp', 'logActivity', 'scheduleClosing', 'closeEarly'],
+    actions: [
+      'resume',
+      'scheduleFollowUp',
+      'recordFollowUp',
+      'moveMeeting',
+      'cancelMeeting',
+      'logActivity',
+      'scheduleClosing',
+      'closeEarly',
+    ],
   },
   closing: {
     actors: ['coordinator', 'supervisor'],
-    actions: ['scheduleClosing', 'recordClosing', 'recordTalk', 'logActivity'],
+    actions: [
+      'scheduleClosing',
+      'recordClosing',
+      'moveMeeting',
+      'cancelMeeting',
+      'recordTalk',
+      'logActivity',
+    ],
   },
   afterClosing: { actors: ['caseOfficer'], actions: ['recordAfterClosing'] },
   /** A step failed for good: the coordinator corrects the data and continues. */
@@ -102,6 +123,9 @@ export const ACTIONS = {
   logActivity: { path: 'activities', roles: ['coordinator', 'supervisor'], repeatable: true },
   closeEarly: { path: 'close-early', roles: ['coordinator'], repeatable: false },
   scheduleClosing: { path: 'closing-meeting', roles: ['coordinator'], repeatable: false },
+  /** Move or cancel a booked meeting (start-up, follow-up, closing): the form names the meeting. */
+  moveMeeting: { path: 'meetings/move', roles: ['coordinator', 'supervisor'], repeatable: false },
+  cancelMeeting: { path: 'meetings/cancel', roles: ['coordinator', 'supervisor'], repeatable: false },
   recordClosing: { path: 'closing', roles: ['coordinator', 'supervisor'], repeatable: false },
   recordAfterClosing: { path: 'after-closing', roles: ['referrer', 'coordinator'], repeatable: false },
   repair: { path: 'repair', roles: ['coordinator'], repeatable: false },

@@ -21,7 +21,13 @@ const BOOKS: Partial<Record<ActionName, MeetingKind>> = {
   scheduleClosing: 'closing',
 };
 
+/** Meetings staff can still move or cancel: booked, not cancelled, not recorded. */
+export const changeableMeetings = (c: CaseRecord) =>
+  c.meetings.filter((m) => !m.cancelledAt && !m.recordedAt);
+
 export function actionAvailability(c: CaseRecord, action: ActionName, now: number): Availability {
+  if (action === 'moveMeeting' || action === 'cancelMeeting')
+    return { available: changeableMeetings(c).length > 0 };
   const records = RECORDS[action];
   if (records) {
     const m = meetingOf(c, records);

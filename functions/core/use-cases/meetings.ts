@@ -91,3 +91,68 @@ export function heldMeeting(c: CaseRecord, kind: MeetingKind, now: number, actio
     });
   return m;
 }
+
+/**
+ * A booked meeting of the record that can still change: not cancelled, not recorded. Refused
+ * otherwise, with the reason (the page words it).
+ */
+function bookedMeeting(c: CaseRecord, meetingId: string): Meeting {
+  const m = c.meetings.find((x) => x.meetingId === meetingId);
+  if (!m) throw new StepNotWaitingError(`No meeting ${meetingId}`, 'noSuchMeeting');
+  if (m.cancelledAt) throw new StepNotWaitingError('The meeting is cancelled', 'meetingCancelled');
+  if (m.recordedAt) throw new StepNotWaitingError('The meeting is recorded', 'meetingRecorded');
+  return m;
+}
+
+const MEETING_ID = /^(startup|followUp|closing)-\d{1,3}$/;
+function meetingIdOf(form: { meetingId?: string }): string {
+  const id = (form.meetingId ?? '').trim();
+  if (!MEETING_ID.test(id)) throw new ValidationError([{ field: 'meetingId', code: 'format' }]);
+  return id;
+}
+
+/**
+ * Moves a booked meeting to a new time or place: the same calendar event (same UID) with a higher
+ * SEQUENCE, so calendars update it in place. The same time posted again is a harmless repeat.
+ */
+export function moveMeeting(
+  deps: Deps,
+  p: Principal,
+  caseId: string,
+  form: MeetingForm & { meetingId?: string },
+) {
+  const meetingId = meetingIdOf(form);
+  const time = readMeetingTime(deps, form);
+  const current = (c: CaseRecord) => c.meetings.find((m) => m.meetingId === meetingId && !m.cancelledAt);
+  return act(deps, p, caseId, 'moveMeeting', {
+    same: (c) => sameTime(current(c), time),
+    apply: (c, ctx) => {
+      const m = bookedMeeting(c, meetingId);
+      if (sameTime(m, time)) return;
+      m.start = time.start;
+      m.end = time.end;
+      m.location = time.location;
+      m.sequence += 1;
+      m.movedAt = new Date(ctx.now).toISOString();
+    },
+  });
+}
+
+/**
+ * Cancels a booked meeting: everyone in it gets a calendar CANCEL for the same event, and the
+ * process is back where it was before the meeting was booked (a new one can be booked).
+ */
+export function cancelMeeting(deps: Deps, p: Principal, caseId: string, form: { meetingId?: string }) {
+  const meetingId = meetingIdOf(form);
+  return act(deps, p, caseId, 'cancelMeeting', {
+    same: (c) => !!c.meetings.find((m) => m.meetingId === meetingId)?.cancelledAt,
+    apply: (c, ctx) => {
+      const m = c.meetings.find((x) => x.meetingId === meetingId);
+      if (m?.cancelledAt) return; // cancelled already: the same request again
+      const booked = bookedMeeting(c, meetingId);
+      booked.cancelledAt = new Date(ctx.now).toISOString();
+      booked.cancelledBy = p.sub;
+      booked.sequence += 1;
+    },
+  });
+}

@@ -189,14 +189,16 @@ export async function sendInvitations(deps: Deps, caseId: string) {
     sent++;
   }
   for (const m of c.meetings.filter((x) => x.invitationSentForSequence !== x.sequence)) {
-    await deps.mail.send(meetingInvitation(c, unit, m));
+    // A meeting cancelled before its invitation ever went out is not in anyone's calendar.
+    const neverSent = m.cancelledAt && m.invitationSentForSequence === undefined;
+    if (!neverSent) await deps.mail.send(meetingInvitation(c, unit, m));
     await updateCase(deps.repo, caseId, now, (x) => {
       const mm = x.meetings.find((y) => y.meetingId === m.meetingId);
       if (!mm || mm.sequence !== m.sequence) return undefined;
       mm.invitationSentForSequence = m.sequence;
       return x;
     });
-    sent++;
+    if (!neverSent) sent++;
   }
   return { sent };
 }
