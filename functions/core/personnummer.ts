@@ -80,6 +80,16 @@ function swedishCalendarDate(instant: Date): CalendarDate {
   return { year: part('year'), month: part('month'), day: part('day') };
 }
 
+/**
+ * A valid made-up number for demos and tests: born on `birthDate` (YYYYMMDD), serial 1–999. Each
+ * serial is a different person, so meetings and clashes behave as they would for real people.
+ */
+export function exampleIdentityNumber(serial: number, birthDate = '19811218'): string {
+  if (!Number.isInteger(serial) || serial < 1 || serial > 999) throw new RangeError('serial must be 1–999');
+  const nine = `${birthDate.slice(2)}${String(serial).padStart(3, '0')}`;
+  return `${birthDate}-${nine.slice(6)}${luhnCheckDigit(nine)}`;
+}
+
 /** Luhn check digit over YYMMDDNNN (weights 2,1,2,1,…). */
 function luhnCheckDigit(nineDigits: string): number {
   let sum = 0;

@@ -1,5 +1,6 @@
 import type { FieldIssue } from '#core/errors';
 import type { Lang } from './i18n.ts';
+import { formatDateTime } from './layout.ts';
 import { processText } from './process-texts.ts';
 
 /**
@@ -12,5 +13,9 @@ export function issueText(lang: Lang, issue: FieldIssue): string {
     processText(lang, `issue_${issue.code}`) ??
     processText(lang, 'issue_format') ??
     issue.code;
-  return text.replace(/\{(\w+)\}/g, (_m, k: string) => String(issue.params?.[k] ?? ''));
+  return text.replace(/\{(\w+)\}/g, (_m, k: string) => {
+    const v = issue.params?.[k];
+    if (v === undefined) return '';
+    return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? formatDateTime(lang, v) : String(v);
+  });
 }

@@ -255,6 +255,10 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
     'Tiden kan ligga högst {months} månader fram. Kontrollera året.',
     'The time can be at most {months} months ahead. Check the year.',
   ),
+  issue_clash: e(
+    'Tiden krockar med ett annat bokat möte (ärende {reference}, {start}). Välj en annan tid.',
+    'The time clashes with another booked meeting (case {reference}, {start}). Choose another time.',
+  ),
   issue_tooLarge: e('Formuläret är för stort.', 'The form is too large.'),
   issue_json: e('Ogiltig JSON.', 'Invalid JSON.'),
   // The referral form, field by field

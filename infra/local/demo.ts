@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TALK_POINTS } from '#core/case';
+import { exampleIdentityNumber } from '#core/personnummer';
 import { Session, USERS } from './http-session.ts';
 
 /**
@@ -87,7 +88,7 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
       await anna.post('/referrals', {
         submissionId: `demo-${randomBytes(12).toString('hex')}`,
         participantName: `Demo Deltagare ${n}`,
-        identityNumber: '19811218-9876',
+        identityNumber: exampleIdentityNumber(n),
         email: `deltagare${n}@example.se`,
         phone: '070-123 45 67',
         gender: ['woman', 'man', 'nonBinary'][n % 3] ?? 'woman',

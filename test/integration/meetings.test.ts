@@ -1,13 +1,17 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleIdentityNumber } from '#core/personnummer';
 import {
   acceptReferral,
   calendarOf,
   caseJson,
   DAY_MS,
   expectDone,
+  fieldError,
+  type MeetingTime,
   meetingFields,
   meetingTime,
+  nextPerson,
   pageText,
   parsedMail,
   referralForm,
@@ -27,6 +31,7 @@ import { inbox, Session, type StoredMail, USERS } from '#test/support/session';
  */
 const SUPERVISOR = 'sami.handledare@stadsmissionen.example';
 const PARTICIPANT = 'moa.mote@example.se';
+const MOA = exampleIdentityNumber(42);
 
 let host: TestHost;
 let coordinator: Session;
@@ -40,6 +45,7 @@ beforeAll(async () => {
     referrer,
     referralForm({
       participantName: 'Moa Möte',
+      identityNumber: MOA,
       email: PARTICIPANT,
       unitId: 'remake',
       plannedStart: virtualDay(host, 7),
@@ -177,10 +183,12 @@ describe('moving and cancelling a meeting', () => {
     expect(pageText(await move.text())).toContain('Inget sparades');
   });
 
+  let rebooked: MeetingTime;
   it('books it again: a new event under a new UID', async () => {
+    rebooked = first();
     await expectDone(
       await coordinator.post(`/cases/${caseId}/startup-meeting`, {
-        ...meetingFields(first()),
+        ...meetingFields(rebooked),
         supervisorEmail: SUPERVISOR,
         inviteCaseOfficer: 'no',
       }),
@@ -193,5 +201,69 @@ describe('moving and cancelling a meeting', () => {
     expect(sequenceOf(mails[4]?.cal.icsText ?? '')).toBe(0);
     expect(mails).toHaveLength(5);
     await waitForStep(coordinator, caseId, 'individualPlan');
+  });
+
+  it('refuses a time when the participant or the supervisor is already in a meeting, naming it', async () => {
+    const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
+    const newCase = async (identityNumber: string) => {
+      const id = await submitReferral(
+        referrer,
+        referralForm({
+          identityNumber,
+          unitId: 'remake',
+          plannedStart: virtualDay(host, 7),
+          plannedEnd: virtualDay(host, 200),
+        }),
+      );
+      await acceptReferral(coordinator, id);
+      await waitForStep(coordinator, id, 'studyVisitProposal');
+      return id;
+    };
+    const own = (await caseJson(coordinator, caseId)) as { reference?: string };
+    const overlapping = { ...rebooked, startTime: rebooked.startTime, location: 'Någon annanstans' };
+
+    // The same person (same identity number) in a second case: a study visit at the same time.
+    const samePerson = await newCase(MOA);
+    const clash = await coordinator.post(`/cases/${samePerson}/study-visit`, meetingFields(overlapping));
+    expect(clash.status).toBe(400);
+    const said = fieldError(await clash.text(), 'date') ?? '';
+    expect(said).toContain('krockar');
+    expect(said).toContain(String(own.reference));
+    expect(said).not.toMatch(/Moa|811218/);
+
+    // Another person, the same supervisor: a start-up meeting with Sami at the same time.
+    const other = await newCase(nextPerson());
+    await expectDone(
+      await coordinator.post(
+        `/cases/${other}/study-visit`,
+        meetingFields(meetingTime(host, { fromNow: 2 * DAY_MS })),
+      ),
+      other,
+      'proposeStudyVisit',
+    );
+    await waitForStep(coordinator, other, 'studyVisitOutcome');
+    await expectDone(
+      await coordinator.post(`/cases/${other}/study-visit/outcome`, { outcome: 'wantsToStart' }),
+      other,
+      'recordStudyVisitOutcome',
+    );
+    await waitForStep(coordinator, other, 'startupMeeting');
+    const sami = await coordinator.post(`/cases/${other}/startup-meeting`, {
+      ...meetingFields(overlapping),
+      supervisorEmail: SUPERVISOR,
+      inviteCaseOfficer: 'no',
+    });
+    expect(sami.status).toBe(400);
+    expect(fieldError(await sami.text(), 'date')).toContain(String(own.reference));
+    // An hour after it ends, the same booking goes through.
+    await expectDone(
+      await coordinator.post(`/cases/${other}/startup-meeting`, {
+        ...meetingFields(meetingTime(host, { at: rebooked.end + 3_600_000 })),
+        supervisorEmail: SUPERVISOR,
+        inviteCaseOfficer: 'no',
+      }),
+      other,
+      'scheduleStartup',
+    );
   });
 });

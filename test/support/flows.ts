@@ -4,6 +4,7 @@ import ICAL from 'ical.js';
 import { simpleParser } from 'mailparser';
 import { expect } from 'vitest';
 import { stockholmToInstant } from '#core/forms/meeting-time';
+import { exampleIdentityNumber } from '#core/personnummer';
 import { pollUntil, type TestHost } from './host.ts';
 import { inbox, type Session, type StoredMail } from './session.ts';
 
@@ -154,11 +155,19 @@ export interface ReferralValues {
   plannedEnd: string;
 }
 
+/** Each referral a different person (a valid made-up identity number), unless told. */
+let person = Math.floor(Math.random() * 500);
+export const nextPerson = (): string => {
+  const serial = (person++ % 999) + 1;
+  // 987 is the fixed number tests name on purpose (19811218-9876); never hand it out by chance.
+  return serial === 987 ? nextPerson() : exampleIdentityNumber(serial);
+};
+
 export function referralForm(o: Partial<ReferralValues> & { plannedStart: string; plannedEnd: string }) {
   return {
     submissionId: submissionId('ref'),
     participantName: 'Test Deltagare',
-    identityNumber: '19811218-9876',
+    identityNumber: nextPerson(),
     email: 'deltagare@example.se',
     phone: '070-123 45 67',
     gender: 'woman',

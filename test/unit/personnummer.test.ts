@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  exampleIdentityNumber,
   formatIdentityNumber,
   type IdentityErrorCode,
   type IdentityKind,
@@ -261,5 +262,16 @@ describe('what people paste', () => {
     for (const c of '0123456789')
       expect(parseIdentityNumber(`19811218-000${c}`, TODAY)).toMatchObject({ ok: false, code: 'serial000' });
     expect(parseIdentityNumber('811218-0019', TODAY)).not.toMatchObject({ code: 'serial000' });
+  });
+});
+
+describe('exampleIdentityNumber', () => {
+  it('gives a valid, distinct number per serial, the known one at 987', () => {
+    const numbers = [1, 2, 500, 987, 999].map((n) => exampleIdentityNumber(n));
+    expect(numbers[3]).toBe('19811218-9876');
+    expect(new Set(numbers).size).toBe(5);
+    for (const n of numbers) expect(parseIdentityNumber(n, TODAY).ok).toBe(true);
+    expect(() => exampleIdentityNumber(0)).toThrow(RangeError);
+    expect(() => exampleIdentityNumber(1000)).toThrow(RangeError);
   });
 });

@@ -5,6 +5,7 @@ import { type MeetingTimeForm, parseMeetingTime } from '../forms/meeting-time.ts
 import type { Deps } from '../ports.ts';
 import type { ActionName } from '../process/declaration.ts';
 import { act } from './act.ts';
+import { requireCase } from './update-case.ts';
 
 /** What a meeting form posts: a Stockholm date, start and end time, a place. */
 export type MeetingForm = MeetingTimeForm & { formId?: string };
@@ -14,6 +15,55 @@ export function readMeetingTime(deps: Deps, form: MeetingForm) {
   const v = parseMeetingTime(form, { now: deps.clock.now() });
   if (!v.ok) throw new ValidationError(v.issues);
   return { start: v.value.start.toISOString(), end: v.value.end.toISOString(), location: v.value.location };
+}
+
+/**
+ * Refuses a time at which the participant or the supervisor already has a meeting: any booked
+ * meeting (not cancelled, not recorded) of any active case, the study visit included for the
+ * participant. The refusal sits on the date field and names the other meeting by its case
+ * reference and time, never by a person.
+ */
+export async function refuseClash(
+  deps: Deps,
+  caseId: string,
+  time: { start: string; end: string },
+  o: { supervisorEmail?: string; except?: string },
+) {
+  const own = await requireCase(deps.repo, caseId);
+  const participant = own.participant.identityNumber;
+  const supervisor = o.supervisorEmail?.toLowerCase();
+  const [from, to] = [Date.parse(time.start), Date.parse(time.end)];
+  const overlaps = (start: string, end: string) => Date.parse(start) < to && from < Date.parse(end);
+  let after: string | undefined;
+  do {
+    const page = await deps.repo.listActiveCases({ limit: 100, after });
+    for (const c of page.items) {
+      const samePerson = c.participant.identityNumber === participant;
+      const sameSupervisor = !!supervisor && c.supervisor?.email.toLowerCase() === supervisor;
+      const slots = c.meetings
+        .filter((m) => !m.cancelledAt && !m.recordedAt && !(c.caseId === caseId && m.meetingId === o.except))
+        // The same booking posted again is a repeat, not a clash.
+        .filter((m) => !(c.caseId === caseId && m.start === time.start && m.end === time.end))
+        .filter(
+          (m) =>
+            (samePerson && m.attendees.includes('participant')) ||
+            (sameSupervisor && m.attendees.includes('supervisor')),
+        )
+        .map((m) => ({ start: m.start, end: m.end }));
+      const v = c.studyVisit;
+      if (samePerson && v && !v.outcome && c.caseId !== caseId) slots.push({ start: v.start, end: v.end });
+      const clash = slots.find((x) => overlaps(x.start, x.end));
+      if (clash)
+        throw new ValidationError([
+          {
+            field: 'date',
+            code: 'clash',
+            params: { reference: c.reference, start: clash.start, end: clash.end },
+          },
+        ]);
+    }
+    after = page.next;
+  } while (after);
 }
 
 /** Meeting ids are stable per case (part of the calendar UID); a number per kind keeps them short. */
@@ -45,8 +95,11 @@ const sameTime = (m: Meeting | undefined, t: { start: string; end: string; locat
   !!m && m.start === t.start && m.end === t.end && m.location === t.location;
 
 /** Books the follow-up meeting with the participant, the supervisor and the case officer. */
-export function scheduleFollowUp(deps: Deps, p: Principal, caseId: string, form: MeetingForm) {
+export async function scheduleFollowUp(deps: Deps, p: Principal, caseId: string, form: MeetingForm) {
   const time = readMeetingTime(deps, form);
+  await refuseClash(deps, caseId, time, {
+    supervisorEmail: (await requireCase(deps.repo, caseId)).supervisor?.email,
+  });
   return act(deps, p, caseId, 'scheduleFollowUp', {
     formId: form.formId,
     same: (c) => sameTime(meetingOf(c, 'followUp'), time),
@@ -66,8 +119,11 @@ export function scheduleFollowUp(deps: Deps, p: Principal, caseId: string, form:
 }
 
 /** Books the closing meeting with all three. */
-export function scheduleClosing(deps: Deps, p: Principal, caseId: string, form: MeetingForm) {
+export async function scheduleClosing(deps: Deps, p: Principal, caseId: string, form: MeetingForm) {
   const time = readMeetingTime(deps, form);
+  await refuseClash(deps, caseId, time, {
+    supervisorEmail: (await requireCase(deps.repo, caseId)).supervisor?.email,
+  });
   return act(deps, p, caseId, 'scheduleClosing', {
     same: (c) => sameTime(meetingOf(c, 'closing'), time),
     apply: (c, ctx) => {

@@ -4,7 +4,7 @@ import { type FieldIssue, ValidationError } from '../errors.ts';
 import type { Deps } from '../ports.ts';
 import { checkStartPercent, hoursFor, workingTimeCap } from '../rules/working-time.ts';
 import { act } from './act.ts';
-import { heldMeeting, type MeetingForm, newMeeting, readMeetingTime } from './meetings.ts';
+import { heldMeeting, type MeetingForm, newMeeting, readMeetingTime, refuseClash } from './meetings.ts';
 import { unitOf } from './places.ts';
 
 /**
@@ -31,6 +31,7 @@ export async function scheduleStartup(
     issues.push(...err.issues);
   }
   if (issues.length || !time || !supervisor) throw new ValidationError(issues);
+  await refuseClash(deps, caseId, time, { supervisorEmail: supervisor.email });
   const t = time;
   const withOfficer = form.inviteCaseOfficer === 'yes';
   return act(deps, p, caseId, 'scheduleStartup', {

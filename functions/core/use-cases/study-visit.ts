@@ -4,12 +4,19 @@ import { parseStudyVisitOutcome } from '../forms/actions.ts';
 import { type MeetingTimeForm, parseMeetingTime } from '../forms/meeting-time.ts';
 import type { Deps } from '../ports.ts';
 import { act } from './act.ts';
+import { refuseClash } from './meetings.ts';
 
-export function proposeStudyVisit(deps: Deps, coordinator: Principal, caseId: string, form: MeetingTimeForm) {
+export async function proposeStudyVisit(
+  deps: Deps,
+  coordinator: Principal,
+  caseId: string,
+  form: MeetingTimeForm,
+) {
   const v = parseMeetingTime(form, { now: deps.clock.now() });
   if (!v.ok) throw new ValidationError(v.issues);
   const start = v.value.start.toISOString();
   const end = v.value.end.toISOString();
+  await refuseClash(deps, caseId, { start, end }, {});
   return act(deps, coordinator, caseId, 'proposeStudyVisit', {
     same: (c) =>
       c.studyVisit?.start === start &&
