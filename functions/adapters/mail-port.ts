@@ -23,7 +23,7 @@ export class MailAddressError extends DomainError {
 export function createMailPort(mailer: Mailer, clock: Clock): MailPort {
   return {
     async send(m) {
-      for (const a of m.to) {
+      for (const a of [...m.to, ...(m.replyTo ? [m.replyTo] : [])]) {
         try {
           parseAddress(a);
         } catch {
@@ -34,6 +34,7 @@ export function createMailPort(mailer: Mailer, clock: Clock): MailPort {
       try {
         return await mailer.send({
           to: m.to,
+          ...(m.replyTo ? { replyTo: m.replyTo } : {}),
           subject: m.subject,
           text: m.text,
           html: m.html,

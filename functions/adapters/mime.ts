@@ -19,6 +19,8 @@ import { isDeliverableAddress } from '#core/forms/email';
 export interface OutgoingMail {
   to: string[];
   cc?: string[];
+  /** Where a plain reply goes (a person), when the sender is the platform's no-reply address. */
+  replyTo?: string;
   /** May contain Swedish letters. */
   subject: string;
   /** Plain text body (UTF-8). */
@@ -43,6 +45,7 @@ export function buildMime(mail: OutgoingMail, opts: { from: string; date: Date; 
     `From: ${formatAddress(opts.from)}`,
     foldAddressList('To', mail.to),
     ...(mail.cc && mail.cc.length > 0 ? [foldAddressList('Cc', mail.cc)] : []),
+    ...(mail.replyTo ? [`Reply-To: ${formatAddress(mail.replyTo)}`] : []),
     `Subject: ${encodeHeaderText(mail.subject)}`,
     `Date: ${formatRfc5322Date(opts.date)}`,
     `Message-ID: ${formatMessageId(opts.messageId)}`,

@@ -64,6 +64,7 @@ export function studyVisitInvitation(
   return [
     {
       to: [c.participant.email, c.caseOfficer.email],
+      replyTo: organizer.email,
       subject: `Inbjudan till studiebesök / Invitation to a study visit – ${unitName}`,
       text,
       calendar,
@@ -314,6 +315,7 @@ export function meetingInvitation(c: CaseRecord, unit: Unit | undefined, m: Meet
       : { sv: '', en: '' };
   return {
     to: attendees.map((a) => a.email),
+    replyTo: m.organizer.email,
     subject: `${tag.sv}${name.sv} ${shortWhen(m.start, 'sv-SE')} / ${tag.en}${name.en} ${shortWhen(m.start, 'en-GB')} – ${unitName}`,
     text,
     calendar,

@@ -78,6 +78,8 @@ export interface CalendarInvite {
 /** An e-mail as the domain sees it. Never holds special-category data or identity numbers. */
 export interface OutgoingMessage {
   to: string[];
+  /** A person a plain reply reaches (the coordinator who organises the meeting). */
+  replyTo?: string;
   subject: string;
   text: string;
   html?: string;

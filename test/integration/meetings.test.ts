@@ -143,6 +143,11 @@ describe('moving and cancelling a meeting', () => {
     expect(mails[2]?.cal.start.getTime()).toBe(third.start);
     const parsed = await parsedMail(host, mails[2]?.mail as StoredMail);
     expect(parsed.subject).toMatch(/^Ny tid: Uppstartsmöte/);
+    // From the platform; a plain reply reaches the coordinator who organises it.
+    expect(parsed.replyTo?.value.map((a) => a.address)).toEqual([
+      'karin.praktikansvarig@stadsmissionen.example',
+    ]);
+    expect(mails[2]?.cal.organizer).toBe('mailto:karin.praktikansvarig@stadsmissionen.example');
     expect(parsed.text).toContain('har fått en ny tid');
   });
 

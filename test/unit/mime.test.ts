@@ -205,3 +205,16 @@ describe('header helpers', () => {
     expect(formatRfc5322Date(new Date('2024-02-29T23:05:07Z'))).toBe('Thu, 29 Feb 2024 23:05:07 +0000');
   });
 });
+
+describe('Reply-To', () => {
+  it('names the person a plain reply reaches, once, and only when given', async () => {
+    const raw = buildMime({ ...invite, replyTo: 'Karin Åberg <karin@stadsmissionen.example>' }, opts);
+    const headers = topHeaders(raw);
+    expect(headers.match(/^Reply-To:/gm)).toHaveLength(1);
+    const parsed = await simpleParser(raw);
+    expect(addresses(parsed.replyTo)).toEqual([
+      { name: 'Karin Åberg', address: 'karin@stadsmissionen.example' },
+    ]);
+    expect(topHeaders(buildMime(invite, opts))).not.toMatch(/^Reply-To:/m);
+  });
+});
