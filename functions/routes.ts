@@ -23,7 +23,7 @@ export interface RouteDef {
   kind: 'page' | 'api';
 }
 
-export const HTTP_HANDLERS = ['auth', 'home', 'referrals', 'cases', 'admin'] as const;
+export const HTTP_HANDLERS = ['auth', 'home', 'referrals', 'cases', 'admin', 'answers'] as const;
 export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
 
 const staff = ['coordinator', 'admin'] as const;
@@ -32,6 +32,9 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/auth/login', handler: 'auth', roles: 'public', kind: 'page' },
   { method: 'GET', path: '/auth/callback', handler: 'auth', roles: 'public', kind: 'page' },
   { method: 'POST', path: '/auth/logout', handler: 'auth', roles: 'public', kind: 'page' },
+  // A participant's own link to answer a meeting: no account; the random id is the key.
+  { method: 'GET', path: '/m/{token}', handler: 'answers', roles: 'public', kind: 'page' },
+  { method: 'POST', path: '/m/{token}', handler: 'answers', roles: 'public', kind: 'page' },
   {
     method: 'GET',
     path: '/',

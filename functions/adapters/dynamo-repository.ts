@@ -11,7 +11,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '#core/case';
 import { UnitFullError } from '#core/errors';
-import type { CaseEntry, CaseRepository, EntryKind, Page, PageRequest, SaveOptions } from '#core/ports';
+import type {
+  CaseEntry,
+  CaseRepository,
+  EntryKind,
+  Page,
+  PageRequest,
+  ParticipantLink,
+  SaveOptions,
+} from '#core/ports';
 import type { Unit } from '#core/units';
 
 const SUBMISSION_TTL_S = 30 * 24 * 3600;
@@ -290,6 +298,30 @@ export class DynamoCaseRepository implements CaseRepository {
         return this.saveCase(next, { ...options, releasePlace: undefined });
       return false;
     }
+  }
+
+  async putLink(link: ParticipantLink) {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `LINK#${link.hash}`, sk: 'LINK', entity: 'link', ...link },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getLink(hash: string): Promise<ParticipantLink | undefined> {
+    if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: `LINK#${hash}`, sk: 'LINK' },
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) return undefined;
+    const { hash: h, caseId, meetingId, sequence, createdAt, expiresAt } = out.Item as ParticipantLink;
+    return { hash: h, caseId, meetingId, sequence, createdAt, expiresAt };
   }
 
   async placesInUse(unitId: string) {

@@ -56,6 +56,15 @@ export interface Person {
   sub?: string;
 }
 
+/** What a participant answered through their own link, for one SEQUENCE of a meeting. */
+export interface ParticipantAnswer {
+  sequence: number;
+  answer: 'coming' | 'otherTime';
+  /** Optional short message; shown to staff only. */
+  message?: string;
+  at: string;
+}
+
 export interface StudyVisit {
   /** ISO instants */
   start: string;
@@ -66,6 +75,7 @@ export interface StudyVisit {
   /** iCalendar SEQUENCE: increases when the visit is moved. */
   sequence: number;
   invitationSentForSequence?: number;
+  participantAnswer?: ParticipantAnswer;
   outcome?: StudyVisitOutcome;
   declineReason?: string;
   outcomeRecordedAt?: string;
@@ -92,6 +102,7 @@ export interface Meeting {
   scheduledBy: string;
   /** Set when what happened at the meeting has been recorded. */
   recordedAt?: string;
+  participantAnswer?: ParticipantAnswer;
   /** Set when staff moved it (the time or place changed; SEQUENCE went up). */
   movedAt?: string;
   /** Set when staff cancelled it: a calendar CANCEL goes to everyone in it. */

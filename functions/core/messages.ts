@@ -321,3 +321,29 @@ export function meetingInvitation(c: CaseRecord, unit: Unit | undefined, m: Meet
     calendar,
   };
 }
+
+/**
+ * Gives the participant their own copy of a meeting mail, with their link to answer (the link is
+ * theirs alone: it never goes to staff), and the others the mail as it was. A cancellation has
+ * nothing to answer and is not split.
+ */
+export function withParticipantLink(
+  mail: OutgoingMessage,
+  participantEmail: string,
+  url: string,
+): OutgoingMessage[] {
+  const isParticipant = (a: string) => a.toLowerCase() === participantEmail.toLowerCase();
+  if (!mail.to.some(isParticipant)) return [mail];
+  const [sv, en = ''] = mail.text.split('\n---\n');
+  const answer = {
+    sv: `Kommer du? Svara här, eller be om en annan tid:\n${url}\nLänken fungerar tills mötet börjar.`,
+    en: `Are you coming? Answer here, or ask for another time:\n${url}\nThe link works until the meeting starts.`,
+  };
+  const own: OutgoingMessage = {
+    ...mail,
+    to: mail.to.filter(isParticipant),
+    text: [sv?.trimEnd(), '', answer.sv, '', '---', en.trimStart(), '', answer.en].join('\n'),
+  };
+  const others = mail.to.filter((a) => !isParticipant(a));
+  return others.length ? [own, { ...mail, to: others }] : [own];
+}

@@ -40,6 +40,25 @@ export interface CaseRepository {
   /** The entries of one kind stored beside a case, oldest first. */
   listEntries(caseId: string, kind: EntryKind): Promise<CaseEntry[]>;
   listUnits(): Promise<Unit[]>;
+  /** Stores a participant's link (by the hash of its id; the id itself is never stored). */
+  putLink(link: ParticipantLink): Promise<void>;
+  getLink(hash: string): Promise<ParticipantLink | undefined>;
+}
+
+/**
+ * A participant's own link to one meeting of one case, as sent in one invitation: it answers for
+ * that SEQUENCE only, so a moved meeting's old link has expired.
+ */
+export interface ParticipantLink {
+  /** SHA-256 (hex) of the random id in the URL. */
+  hash: string;
+  caseId: string;
+  /** A meeting's id, or 'study-visit'. */
+  meetingId: string;
+  sequence: number;
+  createdAt: string;
+  /** Epoch seconds after which storage may drop it (well after the meeting). */
+  expiresAt: number;
 }
 
 export type EntryKind = 'talk';

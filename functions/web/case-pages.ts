@@ -7,6 +7,7 @@ import {
   FOLLOW_UP_DECISIONS,
   FOREIGN_BACKGROUNDS,
   LABOUR_MARKET_STATUSES,
+  type Meeting,
   OUTCOMES,
   TALK_POINTS,
   YES_NO_UNDISCLOSED,
@@ -258,6 +259,13 @@ function inFormOrder(issues: readonly FieldIssue[], body: Raw): FieldIssue[] {
   return [...issues].sort((a, b) => at(a) - at(b));
 }
 
+/** The participant's answer to a meeting's current time, as staff read it. */
+function answerLine(lang: Lang, m: Meeting, personal: boolean): Raw {
+  const a = m.participantAnswer;
+  if (!a || a.sequence !== m.sequence || m.cancelledAt) return html``;
+  return html`; <strong>${L(lang, a.answer === 'coming' ? 'answerComing' : 'answerOtherTime')}</strong>${personal && a.message ? html`: ”${a.message}”` : ''}`;
+}
+
 const dd = (label: string, value: unknown) =>
   html`<dt>${label}</dt><dd>${value === undefined || value === '' ? '–' : String(value)}</dd>`;
 
@@ -271,6 +279,7 @@ function history(o: CasePageOpts): Raw {
 ${dd(t(lang, 'time'), `${formatDateTime(lang, sv.start)}–${formatDateTime(lang, sv.end).slice(-5)}`)}
 ${dd(t(lang, 'location'), sv.location)}
 ${dd(t(lang, 'status'), t(lang, sv.invitationSentForSequence === sv.sequence ? 'invitationSent' : 'invitationPending'))}
+${sv.participantAnswer?.sequence === sv.sequence ? dd(L(lang, 'participantAnswer'), html`${L(lang, sv.participantAnswer.answer === 'coming' ? 'answerComing' : 'answerOtherTime')}${personal && sv.participantAnswer.message ? html`: ”${sv.participantAnswer.message}”` : ''}`) : ''}
 ${sv.outcome ? dd(t(lang, 'outcome'), L(lang, `outcome_${sv.outcome}`)) : ''}
 ${sv.declineReason && personal ? dd(t(lang, 'declineReason'), sv.declineReason) : ''}
 </dl>`);
@@ -279,7 +288,7 @@ ${sv.declineReason && personal ? dd(t(lang, 'declineReason'), sv.declineReason) 
     parts.push(
       html`<h3>${L(lang, 'meetings')}</h3><ul class="plain">${c.meetings.map(
         (m) =>
-          html`<li>${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}, ${m.location} – ${L(lang, m.cancelledAt ? (m.invitationSentForSequence === m.sequence ? 'meetingCancelled' : 'cancellationPending') : m.recordedAt ? 'recorded' : m.invitationSentForSequence === m.sequence ? (m.movedAt ? 'updateSent' : 'invitationSent') : 'invitationPending')}</li>`,
+          html`<li>${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}, ${m.location} – ${L(lang, m.cancelledAt ? (m.invitationSentForSequence === m.sequence ? 'meetingCancelled' : 'cancellationPending') : m.recordedAt ? 'recorded' : m.invitationSentForSequence === m.sequence ? (m.movedAt ? 'updateSent' : 'invitationSent') : 'invitationPending')}${answerLine(lang, m, personal)}</li>`,
       )}</ul>`,
     );
   if (c.plan && personal)

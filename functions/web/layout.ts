@@ -58,6 +58,8 @@ export interface PageOpts {
   path: string;
   body: Raw;
   status?: number;
+  /** A page for someone without an account (a participant's link): no sign-in links. */
+  plain?: boolean;
 }
 
 const isStaffLike = (p: Principal) =>
@@ -95,8 +97,8 @@ export function page(o: PageOpts): Raw {
 <body>
 <a class="skip" href="#main">${t(o.lang, 'skipToContent')}</a>
 <header>
-  <a class="brand" href="/">Stegvis</a>
-  ${nav(o.lang, o.principal)}
+  ${o.plain ? html`<span class="brand">Stegvis</span>` : html`<a class="brand" href="/">Stegvis</a>`}
+  ${o.plain ? '' : nav(o.lang, o.principal)}
   <div class="who">
     <a href="${withLang(o.path, other)}" lang="${other}">${t(o.lang, 'otherLanguage')}</a>
     ${

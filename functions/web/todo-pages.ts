@@ -26,7 +26,7 @@ ${
 <tbody>${o.items.map(
         (
           i,
-        ) => html`<tr${i.overdue ? html` class="overdue"` : ''}><td><a href="/cases/${i.caseId}#form-${i.action}-h">${L(lang, `action_${i.action}`)}</a><br><span class="hint">${L(lang, `phase_${i.phase}`)}</span></td>
+        ) => html`<tr${i.overdue ? html` class="overdue"` : ''}><td><a href="/cases/${i.caseId}#${i.anchor ?? `form-${i.action}-h`}">${L(lang, `action_${i.action}`)}</a><br><span class="hint">${i.note ? html`<strong>${L(lang, 'answerOtherTime')}</strong> · ` : ''}${L(lang, `phase_${i.phase}`)}</span></td>
 <td>${i.reference}</td>
 <td>${i.due !== undefined ? formatDateTime(lang, i.due) : '–'}${i.overdue ? html` <strong class="tag">⚠ ${L(lang, 'overdue')}</strong>` : ''}</td></tr>`,
       )}</tbody></table>`

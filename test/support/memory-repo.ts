@@ -6,6 +6,7 @@ import type {
   EntryKind,
   MailPort,
   OutgoingMessage,
+  ParticipantLink,
   PageRequest,
   SaveOptions,
 } from '#core/ports';
@@ -49,6 +50,15 @@ export class MemoryRepo implements CaseRepository {
   }
   async listCases(page: PageRequest) {
     return { items: [...this.cases.values()].slice(0, page.limit) };
+  }
+  readonly links = new Map<string, ParticipantLink>();
+  async putLink(link: ParticipantLink) {
+    if (this.links.has(link.hash)) throw new Error('link exists');
+    this.links.set(link.hash, { ...link });
+  }
+  async getLink(hash: string) {
+    const l = this.links.get(hash);
+    return l ? { ...l } : undefined;
   }
   readonly places = new Map<string, number>();
   readonly entries = new Map<string, CaseEntry[]>();

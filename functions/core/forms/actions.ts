@@ -190,3 +190,14 @@ export function parseClosing(raw: Raw) {
 
 const AfterClosing = z.object({ outcome: choice(OUTCOMES), note: text(1000) });
 export const parseAfterClosing = (raw: Raw) => parse(AfterClosing, raw);
+
+const ParticipantAnswerForm = z.object({
+  answer: choice(['coming', 'otherTime'] as const),
+  message: text(500),
+});
+/** A participant's answer through their link: coming, or another time (a short message optional). */
+export function parseParticipantAnswer(raw: Raw) {
+  const r = parse(ParticipantAnswerForm, raw);
+  if (!r.ok) return r;
+  return { ok: true as const, value: { answer: r.value.answer, message: r.value.message || undefined } };
+}

@@ -6,8 +6,9 @@ import {
   meetingInvitation,
   newReferralNotice,
   studyVisitInvitation,
+  withParticipantLink,
 } from '../messages.ts';
-import type { Deps } from '../ports.ts';
+import type { Deps, OutgoingMessage } from '../ports.ts';
 import { type DueNotice, markSent, upcomingNotices } from '../process/clocks.ts';
 import {
   CLOCKS,
@@ -19,6 +20,7 @@ import {
 import { derivePhase, nextRoute } from '../process/derive.ts';
 import { type Unit, unitPolicy } from '../units.ts';
 import { startNextSegment } from './continue-case.ts';
+import { issueLink } from './participant-links.ts';
 import { fillQueue, unitOf } from './places.ts';
 import { requireCase, updateCase } from './update-case.ts';
 
@@ -172,6 +174,13 @@ export async function notifyNewReferral(deps: Deps, caseId: string) {
   return { sent: to.length > 0 };
 }
 
+/** The participant's copy of a meeting mail carries a fresh link of their own to answer it. */
+async function linked(deps: Deps, c: CaseRecord, meetingId: string, mail: OutgoingMessage) {
+  if (!mail.to.some((a) => a.toLowerCase() === c.participant.email.toLowerCase())) return [mail];
+  const token = await issueLink(deps, c, meetingId);
+  return withParticipantLink(mail, c.participant.email, `${deps.baseUrl}/m/${token}`);
+}
+
 /** E-mails every invitation not yet sent for its SEQUENCE (study visit and meetings), once each. */
 export async function sendInvitations(deps: Deps, caseId: string) {
   const now = deps.clock.now();
@@ -180,7 +189,8 @@ export async function sendInvitations(deps: Deps, caseId: string) {
   let sent = 0;
   const v = c.studyVisit;
   if (v && !v.outcome && v.invitationSentForSequence !== v.sequence) {
-    for (const m of studyVisitInvitation(c, unit, v.organizer)) await deps.mail.send(m);
+    for (const mail of studyVisitInvitation(c, unit, v.organizer))
+      for (const m of await linked(deps, c, 'study-visit', mail)) await deps.mail.send(m);
     await updateCase(deps.repo, caseId, now, (x) => {
       if (!x.studyVisit || x.studyVisit.sequence !== v.sequence) return undefined;
       x.studyVisit.invitationSentForSequence = v.sequence;
@@ -191,7 +201,11 @@ export async function sendInvitations(deps: Deps, caseId: string) {
   for (const m of c.meetings.filter((x) => x.invitationSentForSequence !== x.sequence)) {
     // A meeting cancelled before its invitation ever went out is not in anyone's calendar.
     const neverSent = m.cancelledAt && m.invitationSentForSequence === undefined;
-    if (!neverSent) await deps.mail.send(meetingInvitation(c, unit, m));
+    if (!neverSent) {
+      const mail = meetingInvitation(c, unit, m);
+      for (const x of m.cancelledAt ? [mail] : await linked(deps, c, m.meetingId, mail))
+        await deps.mail.send(x);
+    }
     await updateCase(deps.repo, caseId, now, (x) => {
       const mm = x.meetings.find((y) => y.meetingId === m.meetingId);
       if (!mm || mm.sequence !== m.sequence) return undefined;

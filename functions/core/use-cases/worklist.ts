@@ -5,7 +5,7 @@ import { type ActionName, CLOCK_NAMES, CLOCKS, type ClockDecl, STEPS } from '../
 import { derivePhase } from '../process/derive.ts';
 import { unitPolicy } from '../units.ts';
 import { currentStep, mayAct } from './act.ts';
-import { actionAvailable } from './availability.ts';
+import { actionAvailable, changeableMeetings } from './availability.ts';
 import { listVisibleCases } from './referrals.ts';
 
 export interface WorkItem {
@@ -18,6 +18,10 @@ export interface WorkItem {
   /** When the action is due by its clock (epoch ms), if it has one. */
   due?: number;
   overdue: boolean;
+  /** Why it is asked beyond its step: the participant asked for another time (move the meeting). */
+  note?: 'otherTime';
+  /** The anchor of the form on the case page, when not the action's own. */
+  anchor?: string;
 }
 
 /** The actions a clock asks for and when, for the case's current step. */
@@ -57,7 +61,7 @@ export async function worklist(deps: Deps, p: Principal, opts: { limit?: number 
       );
       const chores = asked.filter((a) => dueFor(c, a, now, policy) !== undefined);
       for (const action of chores.length ? chores : asked.slice(0, 1)) {
-        if (action === 'logActivity' || action === 'closeEarly') continue;
+        if (['logActivity', 'closeEarly', 'moveMeeting', 'cancelMeeting'].includes(action)) continue;
         const due = dueFor(c, action, now, policy);
         items.push({
           caseId: c.caseId,
@@ -67,6 +71,24 @@ export async function worklist(deps: Deps, p: Principal, opts: { limit?: number 
           since: c.waiting?.since,
           due,
           overdue: due !== undefined && due <= now,
+        });
+      }
+    }
+    // A participant asked for another time: the meeting is on the list of those who may move it.
+    for (const c of page.items) {
+      if (c.status !== 'active') continue;
+      for (const m of changeableMeetings(c)) {
+        const a = m.participantAnswer;
+        if (a?.answer !== 'otherTime' || a.sequence !== m.sequence || !mayAct(p, c, 'moveMeeting')) continue;
+        items.push({
+          caseId: c.caseId,
+          reference: c.reference,
+          phase: derivePhase(c),
+          action: 'moveMeeting',
+          due: Date.parse(a.at),
+          overdue: true,
+          note: 'otherTime',
+          anchor: `meeting-${m.meetingId}-h`,
         });
       }
     }

@@ -37,6 +37,8 @@ export const HTTP_ACCESS: Record<HttpHandlerName, Access> = {
   cases: { table: 'readWrite', workflow: true },
   /** Lists and inspects workflow runs and reads their cases. */
   admin: { table: 'read', workflow: true },
+  /** A participant's link: reads the link and records the answer on the case. */
+  answers: { table: 'readWrite' },
 };
 
 /** Verifies the session's ID token against Cognito's JWKS: no AWS permissions. */
