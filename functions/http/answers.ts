@@ -11,9 +11,12 @@ import { type HttpResult, htmlResponse, httpHandler, type Req } from './kit.ts';
  * 410 Gone with a page that says so and gives the unit's phone. The token is never logged: the
  * log names the route, not the path.
  */
+// The page keeps the default same-origin referrer policy: with no-referrer, browsers send
+// `Origin: null` on the form's own POST, which the same-origin check must refuse. Nothing on the
+// page links elsewhere (the phone link is tel:), so the link goes to no other site.
 const privateHtml = (r: HttpResult): HttpResult => ({
   ...r,
-  headers: { ...r.headers, 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex, nofollow' },
+  headers: { ...r.headers, 'x-robots-tag': 'noindex, nofollow' },
 });
 
 const path = (req: Req) => `/m/${req.params.token ?? ''}`;

@@ -120,7 +120,8 @@ describe("a participant's link", () => {
     for (let i = 0; i < 2; i++) {
       const r = await visit(first);
       expect(r.status).toBe(200);
-      expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(r.headers.get('referrer-policy')).toBe('same-origin');
+      expect(r.headers.get('x-robots-tag')).toContain('noindex');
       const text = pageText(await r.text());
       expect(text).toContain('Kommer du?');
       expect(text).toContain('Uppstartsmöte');
