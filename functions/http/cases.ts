@@ -21,6 +21,7 @@ import { recordPlan, scheduleStartup } from '#core/use-cases/startup';
 import { proposeStudyVisit, recordStudyVisitOutcome } from '#core/use-cases/study-visit';
 import {
   closeEarly,
+  followUpRuleIssues,
   logActivity,
   recordFollowUp,
   recordTalk,
@@ -67,8 +68,15 @@ const ACT: Record<ActionName, (req: Req) => Promise<unknown>> = {
   recordTalk: (req) =>
     recordTalk(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseTalk(req.form))),
   scheduleFollowUp: (req) => scheduleFollowUp(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
-  recordFollowUp: (req) =>
-    recordFollowUp(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseFollowUp(req.form))),
+  recordFollowUp: async (req) => {
+    const parsed = parseFollowUp(req.form);
+    if (!parsed.ok) {
+      // Every problem in one round: the rules the decision breaks beside the missing fields.
+      const rules = await followUpRuleIssues(getDeps(), signedIn(req), req.params.caseId ?? '', req.form);
+      throw new ValidationError([...parsed.issues, ...rules]);
+    }
+    return recordFollowUp(getDeps(), signedIn(req), req.params.caseId ?? '', parsed.value);
+  },
   resume: (req) =>
     resumeTraining(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseResume(req.form))),
   logActivity: (req) =>

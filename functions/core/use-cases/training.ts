@@ -3,7 +3,9 @@ import type { Principal } from '../auth.ts';
 import {
   type ActivityKind,
   type EarlyClosingReason,
+  FOLLOW_UP_DECISIONS,
   type FollowUpDecision,
+  meetingOf,
   openPause,
   TALK_POINTS,
   type TalkPoint,
@@ -11,8 +13,11 @@ import {
 import { type FieldIssue, ValidationError } from '../errors.ts';
 import type { Deps } from '../ports.ts';
 import { checkDecision, checkResume, hoursFor } from '../rules/working-time.ts';
-import { act } from './act.ts';
+import { unitPolicy } from '../units.ts';
+import { act, mayAct } from './act.ts';
 import { heldMeeting } from './meetings.ts';
+import { unitOf } from './places.ts';
+import { requireCase } from './update-case.ts';
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -133,6 +138,44 @@ export function recordFollowUp(deps: Deps, p: Principal, caseId: string, v: Foll
       delete c.talks.followUpRequestedAt;
     },
   });
+}
+
+/**
+ * The working-time rules a follow-up form breaks, read from what was posted even when other
+ * fields are missing, so that a person learns every problem in one round (the form's field errors
+ * and these together). Changes nothing; empty when the decision cannot be read yet.
+ */
+export async function followUpRuleIssues(
+  deps: Deps,
+  p: Principal,
+  caseId: string,
+  raw: Record<string, string | undefined>,
+): Promise<FieldIssue[]> {
+  const decision = raw.decision?.trim() as FollowUpDecision | undefined;
+  if (!decision || !(FOLLOW_UP_DECISIONS as readonly string[]).includes(decision)) return [];
+  const c = await requireCase(deps.repo, caseId);
+  // Only someone who may record the meeting learns what its rules say about the case.
+  if (!mayAct(p, c, 'recordFollowUp')) return [];
+  const m = meetingOf(c, 'followUp');
+  if (!m || m.recordedAt) return [];
+  const percent = raw.newPercent?.trim();
+  const unit = await unitOf(deps, c.unitId);
+  return checkDecision(
+    c,
+    {
+      decision,
+      ...(percent && /^\d{1,3}$/.test(percent) ? { newPercent: Number(percent) } : {}),
+      participantPresent: raw.participantPresent === 'yes',
+      caseOfficerPresent: raw.caseOfficerPresent === 'yes',
+      reason: raw.reason?.trim() || undefined,
+      tasks: (raw.tasks ?? '')
+        .split('\n')
+        .map((t) => t.trim())
+        .filter(Boolean),
+      meetingDate: m.start,
+    },
+    unitPolicy(unit),
+  ).filter((i) => i.field !== 'newPercent' || !!percent);
 }
 
 export interface ResumeValues {
