@@ -58,12 +58,16 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
   };
   const phase = (caseId: string, p: string) =>
     poll(`${p}`, async () => ((await api(caseId)).phase === p ? true : undefined));
-  const meetingTomorrow = async () => {
+  /** A meeting tomorrow, each in an hour of its own (Sami is in many: meetings must not overlap). */
+  let slot = 0;
+  const meetingTomorrow = async (daysAhead = 1) => {
     const now = Date.parse((await health()).now);
+    const s = slot++;
+    const hour = 8 + (s % 9);
     return {
-      date: stockholmDay(now + DAY),
-      startTime: '10:00',
-      endTime: '11:00',
+      date: stockholmDay(now + DAY * (daysAhead + Math.floor(s / 9))),
+      startTime: `${String(hour).padStart(2, '0')}:00`,
+      endTime: `${String(hour).padStart(2, '0')}:50`,
       location: 'Stadsmissionen, Malmö',
     };
   };
@@ -102,7 +106,24 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
       }),
       'referral',
     );
-    return /\/cases\/([a-z0-9]+)/.exec(r.headers.get('location') ?? '')?.[1] ?? '';
+    const id = /\/cases\/([a-z0-9]+)/.exec(r.headers.get('location') ?? '')?.[1] ?? '';
+    emails.set(id, `deltagare${n}@example.se`);
+    return id;
+  };
+  const emails = new Map<string, string>();
+  /** The participant's own link in the latest invitation to them (read from the local inbox). */
+  const participantLink = async (caseId: string) => {
+    const ses = (await (await fetch(`${o.baseUrl}/health`)).json()) as {
+      services?: { ses?: { url?: string } };
+    };
+    const to = emails.get(caseId) ?? '';
+    return poll('the participant’s link', async () => {
+      const store = (await (await fetch(`${ses.services?.ses?.url}/store`)).json()) as {
+        emails: { destination: { to: string[] }; body: { text?: string } }[];
+      };
+      const mine = store.emails.filter((m) => m.destination.to.join(',').includes(to));
+      return /\/m\/[A-Za-z0-9_-]{22,64}/.exec(mine.at(-1)?.body.text ?? '')?.[0];
+    });
   };
   const accept = (caseId: string) =>
     karin
@@ -150,15 +171,26 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
   await record('studyVisitScheduling', scheduling);
 
   /** A case taken to the start-up meeting (booked), ready for the plan once it has passed. */
-  const toStartup = async (unitId: string) => {
+  const toStartup = async (unitId: string, daysAhead = 1) => {
     const id = await referral(unitId, ++n);
     await accept(id);
-    await check(await karin.post(`/cases/${id}/study-visit`, await meetingTomorrow()), 'study visit');
+    await check(
+      await karin.post(`/cases/${id}/study-visit`, await meetingTomorrow(daysAhead)),
+      'study visit',
+    );
     await phase(id, 'studyVisitInvited');
     return id;
   };
-  const invited = await toStartup('secondhand');
+  // Far enough ahead that its participant can still answer at any time scale.
+  const invited = await toStartup('secondhand', 20);
   await record('studyVisitInvited', invited);
+  // The participant answers through their own link: coming.
+  const answer = await fetch(`${o.baseUrl}${await participantLink(invited)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: o.baseUrl },
+    body: 'answer=coming&message=',
+  });
+  if (answer.status !== 200) throw new Error(`the participant's answer: ${answer.status}`);
 
   const wants = await toStartup('secondhand');
   await check(
@@ -182,6 +214,30 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
   };
   const planning = await booked('insamling-produktion');
   await record('startupPlanning', planning);
+
+  // Every kind of meeting mail: a meeting moved, one cancelled, a participant's answer through
+  // their own link (the invited study visit), and a link left unanswered (the moved meeting's).
+  await poll('the invitation', async () =>
+    (await api(planning)).meetings.at(-1)?.invitationSent ? true : undefined,
+  );
+  await check(
+    await karin.post(`/cases/${planning}/meetings/move`, {
+      meetingId: 'startup-1',
+      ...(await meetingTomorrow()),
+    }),
+    'move the start-up meeting',
+  );
+  const cancelled = await booked('insamling-produktion');
+  // Cancelled once its invitation is out (a meeting cancelled before that is in no calendar).
+  await poll('the invitation', async () =>
+    (await api(cancelled)).meetings.at(-1)?.invitationSent ? true : undefined,
+  );
+  await check(
+    await karin.post(`/cases/${cancelled}/meetings/cancel`, { meetingId: 'startup-1' }),
+    'cancel the start-up meeting',
+  );
+  await phase(cancelled, 'startupScheduling');
+  await record('startupScheduling', cancelled);
 
   if (!accelerated) {
     skipped.push('training', 'paused', 'closing', 'afterClosing');

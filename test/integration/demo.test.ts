@@ -24,6 +24,7 @@ describe('demo seed', () => {
       'studyVisitScheduling',
       'studyVisitInvited',
       'startupScheduling',
+      'startupScheduling', // its start-up meeting cancelled
       'startupPlanning',
       'training',
       'paused',
@@ -40,5 +41,11 @@ describe('demo seed', () => {
     const mails = await inbox(host.sesUrl);
     expect(mails.some((m) => /Uppstartsmöte/.test(m.subject))).toBe(true);
     expect(mails.some((m) => /Plats ledig|Ny anvisning/.test(m.subject))).toBe(true);
+    // Every kind of meeting mail: moved, cancelled; and one participant answered through their link.
+    expect(mails.some((m) => /^Ny tid: Uppstartsmöte/.test(m.subject))).toBe(true);
+    expect(mails.some((m) => /^Inställt: Uppstartsmöte/.test(m.subject))).toBe(true);
+    const invited = created.find((c) => c.phase === 'studyVisitInvited');
+    const page = await (await karin.get(`/cases/${invited?.caseId}`)).text();
+    expect(page).toContain('deltagaren kommer');
   }, 170_000);
 });
