@@ -6,8 +6,8 @@ import type {
   EntryKind,
   MailPort,
   OutgoingMessage,
-  ParticipantLink,
   PageRequest,
+  ParticipantLink,
   SaveOptions,
 } from '#core/ports';
 import type { Unit } from '#core/units';
