@@ -118,3 +118,14 @@ describe('form issue texts', () => {
     expect(seen.size).toBeGreaterThan(0);
   });
 });
+
+describe('the resume form in one round', () => {
+  it('names the cap beside a missing statement date', () => {
+    const r = forms.parseResume({ statementDate: '', maxPercent: '40', percent: '50', avoidTasks: '' });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.issues.map((i) => `${i.field}:${i.code}`)).toEqual(['statementDate:date', 'percent:aboveCap']);
+    const fine = forms.parseResume({ statementDate: '', maxPercent: '40', percent: '40', avoidTasks: '' });
+    if (!fine.ok) expect(fine.issues.map((i) => i.field)).toEqual(['statementDate']);
+  });
+});

@@ -159,7 +159,14 @@ const Resume = z.object({
 });
 export function parseResume(raw: Raw) {
   const r = parse(Resume, raw);
-  if (!r.ok) return r;
+  if (!r.ok) {
+    // The cap rule needs no record: named in the same round as the other fields' errors.
+    const [cap, wanted] = [Number(raw.maxPercent?.trim()), Number(raw.percent?.trim())];
+    const issues = [...r.issues];
+    if (!issues.some((i) => i.field === 'percent' || i.field === 'maxPercent') && wanted > cap)
+      issues.push({ field: 'percent', code: 'aboveCap', params: { cap } });
+    return { ok: false as const, issues };
+  }
   return {
     ok: true as const,
     value: { ...r.value, maxPercent: Number(r.value.maxPercent), percent: Number(r.value.percent) },
