@@ -120,7 +120,11 @@ describe('placement workflow', () => {
     await expect(
       recordStudyVisitOutcome(t.deps, coordinator, c.caseId, { outcome: 'declined', declineReason: 'x' }),
     ).rejects.toMatchObject({ name: 'StepNotWaitingError' });
-    expect(t.mail.sent.filter((m) => m.calendar)).toHaveLength(1);
+    // One invitation, sent once: the participant's copy and the case officer's.
+    expect(t.mail.sent.filter((m) => m.calendar).map((m) => m.to)).toEqual([
+      ['p@example.se'],
+      ['anna@malmo.example'],
+    ]);
     expect((await t.repo.getCase(c.caseId))?.studyVisit?.outcome).toBe('wantsToStart');
   }, 40_000);
 
@@ -144,8 +148,14 @@ describe('placement workflow', () => {
     await t.waitingFor(c.caseId, 'individualPlan');
     const startup = (await t.repo.getCase(c.caseId))?.meetings[0];
     expect(startup?.invitationSentForSequence).toBe(0);
-    const invite = t.mail.sent.find((m) => m.calendar?.uid === `${c.caseId}-startup-1@stegvis`);
-    expect(invite?.to).toEqual(['p@example.se', 'sami@stadsmissionen.example', 'anna@malmo.example']);
+    // The participant's own copy (with their link), and one to the staff in the meeting.
+    const invites = t.mail.sent.filter((m) => m.calendar?.uid === `${c.caseId}-startup-1@stegvis`);
+    expect(invites.map((m) => m.to)).toEqual([
+      ['p@example.se'],
+      ['sami@stadsmissionen.example', 'anna@malmo.example'],
+    ]);
+    expect(invites[0]?.text).toMatch(/\/m\/[A-Za-z0-9_-]{22}/);
+    expect(invites[1]?.text).not.toContain('/m/');
     await t.passes(startup?.start ?? '');
     const today = () => new Date(t.clock.now()).toISOString().slice(0, 10);
     await recordPlan(t.deps, supervisor, c.caseId, {
