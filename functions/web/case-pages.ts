@@ -230,7 +230,7 @@ function meetingForms(o: CasePageOpts): Raw {
     return html`<section aria-labelledby="meeting-${key}-h" class="action"><h2 id="meeting-${key}-h">${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}–${until.time}</h2>
 <p>${m.location}</p>
 ${refused ? html`<div class="error-summary" role="alert"><p>${refusalText(lang, o.refusal?.code ?? '', o.refusal?.params ?? {})}</p></div>` : ''}
-<details${moving ? raw(' open') : ''}><summary>${L(lang, 'action_moveMeeting')}</summary>
+<details class="change"${moving ? raw(' open') : ''}><summary>${L(lang, 'action_moveMeeting')}</summary>
 ${moving ? errorSummary(lang, issues, prefix) : ''}
 <form method="post" action="/cases/${c.caseId}/${ACTIONS.moveMeeting.path}" novalidate>
 <input type="hidden" name="meetingId" value="${m.meetingId}">
@@ -240,7 +240,7 @@ ${textField({ ...f('endTime', until.time), type: 'time', label: t(lang, 'endTime
 ${textField({ ...f('location', m.location), label: t(lang, 'location'), required: true })}
 <button type="submit">${L(lang, 'submit_moveMeeting')}</button>
 </form></details>
-<details${cancelling ? raw(' open') : ''}><summary>${L(lang, 'action_cancelMeeting')}</summary>
+<details class="change"${cancelling ? raw(' open') : ''}><summary>${L(lang, 'action_cancelMeeting')}</summary>
 <form method="post" action="/cases/${c.caseId}/${ACTIONS.cancelMeeting.path}">
 <input type="hidden" name="meetingId" value="${m.meetingId}">
 <p>${L(lang, 'cancelMeetingHint')}</p>

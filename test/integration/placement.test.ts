@@ -160,6 +160,7 @@ const talkForm = (date: string, formId: string) => ({
 });
 
 const talkCount = async () =>
+  // Each recorded talk is a <details> of its own (the meeting forms' disclosures carry a class).
   ((await (await sami.get(`/cases/${mira}`)).text()).match(/<details>/g) ?? []).length;
 
 beforeAll(async () => {
@@ -323,7 +324,16 @@ describe('one placement from referral to closing', () => {
       'the study-visit invitation',
       (m) => m.subject.includes('studiebesök') && sentTo(m, PARTICIPANT),
     );
-    expect(recipients(mail)).toEqual([PARTICIPANT, CASE_OFFICER]);
+    // The participant's own copy (with their link); the staff in the meeting get theirs.
+    expect(recipients(mail)).toEqual([PARTICIPANT]);
+    expect(mail.body.text).toMatch(/\/m\/[A-Za-z0-9_-]{22,}/);
+    const staffCopy = await waitForMail(
+      host,
+      'the staff copy',
+      (m) => m.subject === mail.subject && sentTo(m, CASE_OFFICER),
+    );
+    expect(recipients(staffCopy)).toEqual([CASE_OFFICER]);
+    expect(staffCopy.body.text).not.toContain('/m/');
     const cal = calendarOf(mail);
     expect(cal.method).toBe('REQUEST');
     expect(cal.start.getTime()).toBe(visit.start);
@@ -356,7 +366,16 @@ describe('one placement from referral to closing', () => {
       'the start-up invitation',
       (m) => m.subject.startsWith('Uppstartsmöte') && sentTo(m, PARTICIPANT),
     );
-    expect(recipients(mail)).toEqual([PARTICIPANT, SUPERVISOR]);
+    // The participant's own copy (with their link); the staff in the meeting get theirs.
+    expect(recipients(mail)).toEqual([PARTICIPANT]);
+    expect(mail.body.text).toMatch(/\/m\/[A-Za-z0-9_-]{22,}/);
+    const staffCopy = await waitForMail(
+      host,
+      'the staff copy',
+      (m) => m.subject === mail.subject && sentTo(m, SUPERVISOR),
+    );
+    expect(recipients(staffCopy)).toEqual([SUPERVISOR]);
+    expect(staffCopy.body.text).not.toContain('/m/');
     const parsed = await parsedMail(host, mail);
     expect(parsed.subject).toContain(unit.name);
     const everything = `${parsed.subject} ${parsed.text} ${parsed.html || ''}`;
@@ -669,7 +688,16 @@ describe('one placement from referral to closing', () => {
       'the closing invitation',
       (m) => m.subject.startsWith('Avslutningsmöte') && sentTo(m, PARTICIPANT),
     );
-    expect(recipients(mail)).toEqual([PARTICIPANT, SUPERVISOR, CASE_OFFICER]);
+    // The participant's own copy (with their link); the staff in the meeting get theirs.
+    expect(recipients(mail)).toEqual([PARTICIPANT]);
+    expect(mail.body.text).toMatch(/\/m\/[A-Za-z0-9_-]{22,}/);
+    const staffCopy = await waitForMail(
+      host,
+      'the staff copy',
+      (m) => m.subject === mail.subject && sentTo(m, SUPERVISOR),
+    );
+    expect(recipients(staffCopy)).toEqual([SUPERVISOR, CASE_OFFICER]);
+    expect(staffCopy.body.text).not.toContain('/m/');
     expect(calendarOf(mail).method).toBe('REQUEST');
     await untilVirtual(host, closingMeeting.start + 60_000, 'the closing meeting to begin');
 
