@@ -253,8 +253,15 @@ describe('referral → study visit → restart → outcome', () => {
     const mail = await pollUntil('the invitation in the local inbox', async () =>
       (await inbox(host.sesUrl)).find((m: StoredMail) => m.subject.includes('studiebesök')),
     );
-    expect(mail.destination.to.join(',')).toContain('sara.deltagare@example.se');
-    expect(mail.destination.to.join(',')).toContain('anna.handlaggare@malmo.example');
+    // The participant's own copy (with their link) and the case officer's, the same event.
+    expect(mail.destination.to.join(',')).toBe('sara.deltagare@example.se');
+    const officerCopy = await pollUntil('the case officer’s copy', async () =>
+      (await inbox(host.sesUrl)).find(
+        (m: StoredMail) =>
+          m.subject === mail.subject && m.destination.to.join(',').includes('anna.handlaggare@malmo.example'),
+      ),
+    );
+    expect(officerCopy.destination.to.join(',')).not.toContain('sara.deltagare');
 
     // The whole message through a real MIME parser, then its calendar part through ical.js.
     const eml = await fetch(`${host.sesUrl}/get-emlContent?messageId=${mail.messageId}`);
@@ -297,7 +304,7 @@ describe('referral → study visit → restart → outcome', () => {
 
   it('survives a restart of the host while the step waits, and finishes after it', async () => {
     const invitedBefore = (await inbox(host.sesUrl)).filter((m) => m.subject.includes('studiebesök'));
-    expect(invitedBefore).toHaveLength(1);
+    expect(invitedBefore).toHaveLength(2); // the participant's copy and the case officer's
     await host.restart();
     const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
     const run = await sfn().send(new DescribeExecutionCommand({ executionArn: executionArn(caseId) }));
