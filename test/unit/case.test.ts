@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type CaseRecord, DAY_MS, executionName, normalizeCase, parseExecutionName } from '#core/case';
+import {
+  type CaseRecord,
+  DAY_MS,
+  emptyCollections,
+  executionName,
+  type Meeting,
+  meetingOf,
+  normalizeCase,
+  parseExecutionName,
+} from '#core/case';
 import { clockNotice, meetingInvitation, studyVisitInvitation } from '#core/messages';
 import { CLOCKS, type ClockDecl } from '#core/process/declaration';
 import { derivePhase, stepOf } from '#core/process/derive';
@@ -154,5 +163,94 @@ describe('e-mails carry no sensitive data', () => {
     for (const s of sensitive) expect(JSON.stringify(m)).not.toContain(s);
     expect(m.to).toEqual(['sara@example.se', 'sami@stadsmissionen.example', 'anna@malmo.example']);
     expect(m.calendar?.uid).toBe('abc123def456ghi7-startup-1@stegvis');
+  });
+});
+
+describe('the record at its edges', () => {
+  it('parses only whole execution names', () => {
+    expect(parseExecutionName('case-abc123-12')).toEqual({ caseId: 'abc123', segment: 12 });
+    expect(parseExecutionName('xcase-abc123-1')).toBeUndefined();
+    expect(parseExecutionName('case-abc123-1x')).toBeUndefined();
+    expect(parseExecutionName('case-abc-123-1')).toBeUndefined();
+    expect(parseExecutionName('case--1')).toBeUndefined();
+  });
+
+  it('gives a new record empty collections', () => {
+    expect(emptyCollections()).toEqual({
+      meetings: [],
+      talks: { count: 0 },
+      followUps: [],
+      workingTimeHistory: [],
+      tasks: [],
+      pauses: [],
+      activities: [],
+      afterClosing: {},
+      notices: {},
+      appliedForms: [],
+    });
+    // Each call its own: one record's list never shows up in another.
+    const a = emptyCollections();
+    a.tasks.push('x');
+    expect(emptyCollections().tasks).toEqual([]);
+  });
+
+  it('fills in what an older record lacks and keeps what it has', () => {
+    const full = sampleCase({
+      meetings: [{ meetingId: 'startup-1' } as Meeting],
+      talks: { count: 3 },
+      followUps: [{ meetingId: 'followUp-1' } as CaseRecord['followUps'][number]],
+      workingTimeHistory: [{ kind: 'start' } as CaseRecord['workingTimeHistory'][number]],
+      tasks: ['sy'],
+      pauses: [{ startedAt: 'x', reason: 'r' }],
+      activities: [{ activityId: 'a' } as CaseRecord['activities'][number]],
+      afterClosing: { fourWeeks: { outcome: 'jobSeeking', note: '', recordedAt: 'x', recordedBy: 'r' } },
+      notices: { talk: { period: 1, reminders: 1 } },
+      appliedForms: [{ formId: 'f', action: 'recordTalk', at: 'x' }],
+    });
+    expect(normalizeCase(structuredClone(full))).toEqual(full);
+    const old = sampleCase() as Partial<CaseRecord>;
+    for (const k of Object.keys(emptyCollections())) delete old[k as keyof CaseRecord];
+    const filled = normalizeCase(old as CaseRecord);
+    expect(filled).toMatchObject(emptyCollections());
+  });
+
+  it('reads an old accepted record as holding its place, and marks the migration', () => {
+    const old = normalizeCase(
+      sampleCase({
+        intake: undefined,
+        place: undefined,
+        phase: 'studyVisitScheduling',
+        notifiedCoordinatorsAt: 'x',
+      }),
+    );
+    expect(old.intake).toEqual({ decision: 'accepted', decidedAt: old.createdAt, decidedBy: 'migration' });
+    expect(old.place).toEqual({ assignedAt: old.createdAt });
+    // Neither a visit nor a notice: nothing says it was ever accepted.
+    const unknown = normalizeCase(
+      sampleCase({ intake: undefined, place: undefined, phase: 'studyVisitScheduling' }),
+    );
+    expect(unknown.intake).toBeUndefined();
+    expect(unknown.place).toBeUndefined();
+    // A declined one holds no place.
+    const declined = normalizeCase(
+      sampleCase({ intake: { decision: 'declined', decidedAt: 'x', decidedBy: 'k' }, place: undefined }),
+    );
+    expect(declined.place).toBeUndefined();
+  });
+
+  it('finds the latest meeting of a kind that is not cancelled', () => {
+    const m = (meetingId: string, kind: Meeting['kind'], cancelledAt?: string) =>
+      ({ meetingId, kind, ...(cancelledAt ? { cancelledAt } : {}) }) as Meeting;
+    const c = sampleCase({
+      meetings: [
+        m('followUp-1', 'followUp'),
+        m('followUp-2', 'followUp'),
+        m('followUp-3', 'followUp', 'x'),
+        m('closing-1', 'closing'),
+      ],
+    });
+    expect(meetingOf(c, 'followUp')?.meetingId).toBe('followUp-2');
+    expect(meetingOf(c, 'closing')?.meetingId).toBe('closing-1');
+    expect(meetingOf(c, 'startup')).toBeUndefined();
   });
 });

@@ -78,3 +78,38 @@ describe('e-mail addresses', () => {
     expect(isDeliverableAddress('sara@exempel.se')).toBe(true);
   });
 });
+
+describe('isDeliverableAddress at the edges of its rule', () => {
+  const domain = (n: number) => `${'d'.repeat(n - 3)}.se`;
+  it.each([
+    // At most 254 characters in all, 64 before the @.
+    [`${'l'.repeat(64)}@${domain(189)}`, true],
+    [`${'l'.repeat(64)}@${domain(190)}`, false],
+    [`${'l'.repeat(64)}@example.se`, true],
+    [`${'l'.repeat(65)}@example.se`, false],
+    // One @ with something before it.
+    ['@example.se', false],
+    ['example.se', false],
+    ['a@b@example.se', false],
+    // No dot at either end of the local part, none doubled.
+    ['.a@example.se', false],
+    ['a.@example.se', false],
+    ['a..b@example.se', false],
+    ['a.b@example.se', true],
+    // A dotted domain of labels without white space or a hyphen at either end.
+    ['a@example', false],
+    ['a@exa mple.se', false],
+    ['a@-example.se', false],
+    ['a@example-.se', false],
+    ['a@ex-ample.se', true],
+    ['a@sub.-example.se', false],
+    // A top-level part of two letters or more, letters only.
+    ['a@example.s', false],
+    ['a@example.s1', false],
+    ['a@example.1se', false],
+    ['a@example.se1', false],
+    ['a@exempel.åäö', true],
+  ])('%s → %s', (address, ok) => {
+    expect(isDeliverableAddress(address)).toBe(ok);
+  });
+});

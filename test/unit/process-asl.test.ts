@@ -61,4 +61,52 @@ describe('the placement ASL and the declaration', () => {
       ]),
     );
   });
+
+  it('fails without the Route state, or without a route’s own state', () => {
+    const d = committed();
+    delete d.States.Route;
+    delete d.States.ContinueAsNew;
+    const problems = checkAsl(d);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'route AwaitTraining has no Choice rule to its state',
+        'route CaseClosed has no Choice rule to its state',
+        'route ContinueAsNew has no state',
+        'state LoadCase: Next Route does not exist',
+      ]),
+    );
+    expect(problems).not.toContain('route AwaitTraining has no state');
+  });
+  it('fails when a phase’s task has no state', () => {
+    const d = committed();
+    delete d.States.CloseCase;
+    expect(checkAsl(d)).toEqual(
+      expect.arrayContaining([
+        'phase intakeDeclined runs CloseCase with no Task',
+        'phase studyVisitDeclined runs CloseCase with no Task',
+      ]),
+    );
+  });
+  it('fails when a timeout or a step already done is caught to the wrong state, or not at all', () => {
+    const d = committed();
+    for (const c of d.States.AwaitTraining.Catch as Json[])
+      if (c.ErrorEquals.includes('States.Timeout')) c.Next = 'LoadCase';
+    for (const c of d.States.AwaitPaused.Catch as Json[])
+      if (c.ErrorEquals.includes('StepAlreadyDone')) c.Next = 'HandleDeadlines';
+    d.States.AwaitClosing.Catch = d.States.AwaitClosing.Catch.filter(
+      (c: Json) => !c.ErrorEquals.includes('StepAlreadyDone'),
+    );
+    expect(checkAsl(d)).toEqual([
+      'step training: timeout without its Catch to HandleDeadlines',
+      'step paused: no Catch of StepAlreadyDone back to LoadCase',
+      'step closing: no Catch of StepAlreadyDone back to LoadCase',
+    ]);
+  });
+  it('fails on a Task without parameters, and ignores a rule or a Catch that goes nowhere', () => {
+    const d = committed();
+    delete d.States.CloseCase.Parameters;
+    d.States.Route.Choices.push({ Variable: '$.load.route', StringEquals: 'Nothing' });
+    d.States.ReleasePlace.Catch.push({ ErrorEquals: ['X'] });
+    expect(checkAsl(d)).toEqual(['state CloseCase: unknown function undefined']);
+  });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { type CaseRecord, DAY_MS, type Meeting } from '#core/case';
-import { markSent, runningClocks, upcomingNotices } from '#core/process/clocks';
+import { dueOf, markSent, runningClocks, upcomingNotices } from '#core/process/clocks';
 import { CLOCKS, type ClockDecl, MAX_WAIT_SECONDS, SEGMENT_LIMITS } from '#core/process/declaration';
-import { derivePhase, nextRoute } from '#core/process/derive';
+import { derivePhase, nextRoute, placeToRelease } from '#core/process/derive';
 import { unitPolicy } from '#core/units';
 import { newCaseRecord } from '#test/support/records';
 
@@ -200,5 +200,162 @@ describe('routes', () => {
     const started = Date.parse(c.execution.startedAt ?? '');
     expect(r(c, 0, started + SEGMENT_LIMITS.maxDays * DAY_MS)).toBe('AwaitTraining');
     expect(r(c, 0, started + SEGMENT_LIMITS.maxDays * DAY_MS + 1)).toBe('ContinueAsNew');
+  });
+});
+
+describe('clocks at their edges', () => {
+  it('none run outside a human step', () => {
+    const closed = inTraining({ status: 'closed' });
+    expect(runningClocks(closed)).toEqual([]);
+    expect(upcomingNotices(closed, policy, T0)).toEqual([]);
+  });
+
+  it('a clock with no readable due date sends nothing', () => {
+    const c = inTraining({ plannedEnd: '' });
+    expect(upcomingNotices(c, policy, T0).map((n) => n.clock)).not.toContain('closingPlan');
+    expect(upcomingNotices(c, policy, T0).every((n) => Number.isFinite(n.at))).toBe(true);
+  });
+
+  it('stops reminding at the clock’s maximum in a period', () => {
+    const c = inTraining();
+    const period = due('talk', c) ?? 0;
+    const sent = (reminders: number) =>
+      upcomingNotices(
+        { ...c, notices: { talk: { period, reminders, lastReminderAt: T0 } } },
+        policy,
+        T0,
+      ).filter((n) => n.clock === 'talk' && n.kind === 'reminder');
+    expect(sent(3).map((n) => n.at)).toEqual([T0 + 7 * DAY_MS]);
+    expect(sent(4)).toEqual([]);
+  });
+
+  it('tell the worklist when a clock is due and whether that has passed', () => {
+    const c = inTraining();
+    const talk = due('talk', c) ?? 0;
+    expect(dueOf(c, policy, talk, 'talk')).toEqual({ due: talk, overdue: true });
+    expect(dueOf(c, policy, talk - 1, 'talk')).toEqual({ due: talk, overdue: false });
+    expect(dueOf(c, policy, T0, 'repair')).toBeUndefined();
+  });
+});
+
+describe('routes at their edges', () => {
+  const c = inTraining();
+  const route = (x: CaseRecord) => nextRoute(x, { loop: 0, now: T0 });
+  const held = { assignedAt: iso(T0 - 40 * DAY_MS) };
+
+  it('answer the whole route: its kind, its state and the step it waits on', () => {
+    expect(route(c)).toEqual({ kind: 'await', state: 'AwaitTraining', step: 'training' });
+    expect(route({ ...c, problem: { state: 'S', error: 'E', at: iso(T0) } })).toEqual({
+      kind: 'await',
+      state: 'AwaitRepair',
+      step: 'repair',
+    });
+    expect(route({ ...c, status: 'closed', place: { ...held, releasedAt: iso(T0) } })).toEqual({
+      kind: 'end',
+      state: 'CaseClosed',
+    });
+    expect(route({ ...c, status: 'closed', place: held })).toEqual({ kind: 'task', state: 'ReleasePlace' });
+    expect(route({ ...newCaseRecord('n1', T0) })).toEqual({ kind: 'task', state: 'NotifyCoordinators' });
+    expect(
+      route({
+        ...c,
+        meetings: [
+          ...c.meetings,
+          { ...meeting('followUp', T0 + DAY_MS), invitationSentForSequence: undefined },
+        ],
+      }),
+    ).toEqual({ kind: 'task', state: 'SendInvitation' });
+    expect(nextRoute(c, { loop: SEGMENT_LIMITS.maxLoops + 1, now: T0 })).toEqual({
+      kind: 'continue',
+      state: 'ContinueAsNew',
+    });
+    expect(
+      route({ ...c, intake: { decision: 'declined', decidedAt: iso(T0), decidedBy: 'k' }, place: undefined }),
+    ).toEqual({
+      kind: 'task',
+      state: 'CloseCase',
+    });
+  });
+
+  it('end a closed case even with work left undone, once its place is back', () => {
+    const closed = { ...c, status: 'closed' as const, place: { ...held, releasedAt: iso(T0) } };
+    expect(route({ ...closed, problem: { state: 'S', error: 'E', at: iso(T0) } }).state).toBe('CaseClosed');
+    expect(
+      route({
+        ...closed,
+        meetings: [...c.meetings, { ...meeting('followUp', T0), invitationSentForSequence: undefined }],
+      }).state,
+    ).toBe('CaseClosed');
+  });
+
+  it('tell the coordinators only about a referral still at intake', () => {
+    expect(route({ ...c, notifiedCoordinatorsAt: undefined }).state).toBe('AwaitTraining');
+  });
+
+  it('give a place back when the referral or the visit was declined, or the closing recorded', () => {
+    const declinedVisit = {
+      ...c,
+      studyVisit: {
+        ...(c.studyVisit as NonNullable<CaseRecord['studyVisit']>),
+        outcome: 'declined' as const,
+      },
+    };
+    expect(placeToRelease({ ...declinedVisit, place: held })).toBe(true);
+    expect(route({ ...declinedVisit, place: held }).state).toBe('ReleasePlace');
+    const declinedIntake = {
+      ...c,
+      intake: { decision: 'declined' as const, decidedAt: iso(T0), decidedBy: 'k' },
+      place: held,
+    };
+    expect(placeToRelease(declinedIntake)).toBe(true);
+    const recorded = {
+      ...c,
+      place: held,
+      closing: {
+        record: {
+          summary: 's',
+          evaluation: 'e',
+          outcome: 'internship' as const,
+          nextStepPlan: 'n',
+          recordedAt: iso(T0),
+          recordedBy: 'k',
+        },
+      },
+    };
+    expect(placeToRelease(recorded)).toBe(true);
+    expect(placeToRelease({ ...c, place: held })).toBe(false);
+    expect(placeToRelease({ ...recorded, place: { ...held, releasedAt: iso(T0) } })).toBe(false);
+    expect(placeToRelease({ ...recorded, place: { queuedAt: iso(T0) } })).toBe(false);
+  });
+});
+
+describe('notices at their edges', () => {
+  it('come earliest first, whichever clock they belong to', () => {
+    // 50 days in: the last talk was yesterday, the follow-up has been due for a week.
+    const now = T0 + 50 * DAY_MS;
+    const c = inTraining({ talks: { count: 4, lastDate: iso(now - DAY_MS).slice(0, 10) } });
+    const all = upcomingNotices(c, policy, now);
+    expect(all[0]?.clock).toBe('followUp');
+    expect(all.map((n) => n.at)).toEqual([...all.map((n) => n.at)].sort((a, b) => a - b));
+    expect(new Set(all.map((n) => n.clock)).size).toBeGreaterThan(1);
+  });
+
+  it('escalate once in a period', () => {
+    const c = inTraining({
+      meetings: [meeting('startup', T0 - 10 * DAY_MS)],
+      plan: undefined,
+      workingTime: undefined,
+    });
+    const period = due('individualPlan', c) ?? 0;
+    const escalations = (notices: CaseRecord['notices']) =>
+      upcomingNotices({ ...c, notices }, policy, T0).filter((n) => n.kind === 'escalation');
+    expect(escalations({}).map((n) => n.at)).toEqual([period + 7 * DAY_MS]);
+    expect(
+      escalations({ individualPlan: { period, reminders: 1, lastReminderAt: T0, escalatedAt: T0 } }),
+    ).toEqual([]);
+    // A new period escalates afresh.
+    expect(
+      escalations({ individualPlan: { period: period - 1, reminders: 1, escalatedAt: T0 } }),
+    ).toHaveLength(1);
   });
 });

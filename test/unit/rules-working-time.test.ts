@@ -251,3 +251,82 @@ describe('a decrease and a pause', () => {
     expect(codes(checkResume(0, 50))).toEqual(['percent:range']);
   });
 });
+
+describe('the working-time rules at their edges', () => {
+  const resumed = (maxPercent: number | undefined, at: number) => ({
+    startedAt: iso(at - 10 * DAY),
+    reason: 'r',
+    resumedAt: iso(at),
+    ...(maxPercent === undefined ? {} : { maxPercent }),
+  });
+
+  it('takes the cap of the latest statement that set one', () => {
+    const c = (pauses: CaseRecord['pauses']) => training(25, [], { pauses });
+    expect(workingTimeCap(c([resumed(50, START), resumed(75, START + 20 * DAY)]))).toBe(75);
+    expect(workingTimeCap(c([resumed(50, START), resumed(undefined, START + 20 * DAY)]))).toBe(50);
+    expect(workingTimeCap(c([resumed(50, START), { startedAt: iso(START + 30 * DAY), reason: 'r' }]))).toBe(
+      50,
+    );
+    expect(workingTimeCap(c([{ startedAt: iso(START), reason: 'r' }]))).toBeUndefined();
+    expect(workingTimeCap(c([]))).toBeUndefined();
+  });
+
+  it('names the ladder when a start is off it, and the cap when above it', () => {
+    expect(checkStartPercent(30, policy)).toEqual([
+      { field: 'percent', code: 'notOnLadder', params: { ladder: '25, 40, 50, 75, 100' } },
+    ]);
+    expect(checkStartPercent(50, policy, 40)).toEqual([
+      { field: 'percent', code: 'aboveCap', params: { cap: 40 } },
+    ]);
+    expect(checkStartPercent(40, policy, 40)).toEqual([]);
+  });
+
+  it('finds no landing start in a history of decreases only', () => {
+    expect(landingStart(training(25, []))).toBeUndefined();
+    expect(landingStart(training(25, [change('decrease', 25, START)]))).toBeUndefined();
+  });
+
+  it('counts one task swapped for another as a change of tasks', () => {
+    const c = training(25, [change('start', 25, START)], { tasks: ['sy', 'packa'] });
+    expect(codes(checkDecision(c, increase({ tasks: ['sy', 'dansa'] }), policy))).toEqual([
+      'tasks:noTaskChangeWithIncrease',
+    ]);
+    expect(checkDecision(c, increase({ tasks: ['packa', 'sy'] }), policy)).toEqual([]);
+  });
+
+  it('lets an increase reach the cap but not pass it, naming the cap', () => {
+    const under = (cap: number) =>
+      training(25, [change('resume', 25, START)], { pauses: [resumed(cap, START)] });
+    expect(checkDecision(under(40), increase(), policy)).toEqual([]);
+    expect(checkDecision(under(50), increase(), policy)).toEqual([]);
+    expect(checkDecision(under(30), increase(), policy)).toEqual([
+      { field: 'newPercent', code: 'aboveCap', params: { cap: 30 } },
+    ]);
+  });
+
+  it('needs a working time and a real reason to decrease, naming the current level', () => {
+    const none = { ...training(25, []), workingTime: undefined };
+    expect(
+      checkDecision(none, { ...increase(), decision: 'decrease', newPercent: 10, reason: 'x' }, policy),
+    ).toEqual([{ field: 'decision', code: 'noWorkingTime' }]);
+    const c = training(25, [change('start', 25, START)]);
+    expect(
+      checkDecision(c, { ...increase(), decision: 'decrease', newPercent: 25, reason: undefined }, policy),
+    ).toEqual([
+      { field: 'newPercent', code: 'decreaseBelow', params: { current: 25 } },
+      { field: 'reason', code: 'required' },
+    ]);
+    expect(
+      codes(checkDecision(c, { ...increase(), decision: 'decrease', newPercent: 10, reason: '  ' }, policy)),
+    ).toEqual(['reason:required']);
+  });
+
+  it('needs a real reason to pause', () => {
+    const c = training(25, [change('start', 25, START)]);
+    for (const reason of [undefined, '', '   '])
+      expect(
+        checkDecision(c, { ...increase(), decision: 'pause', newPercent: undefined, reason }, policy),
+      ).toEqual([{ field: 'reason', code: 'required' }]);
+    expect(checkDecision(c, { ...increase(), decision: 'pause', reason: 'Vård' }, policy)).toEqual([]);
+  });
+});

@@ -88,7 +88,10 @@ export async function act(
           phase: derivePhase(c),
         });
       }
+      const untouched = JSON.stringify(c);
       opts.apply(c, { now, principal, unit, policy });
+      // An apply that changed nothing (the same values again) writes nothing and wakes no one.
+      if (JSON.stringify(c) === untouched) return undefined;
       if (opts.formId) {
         c.appliedForms.push({ formId: opts.formId, action, at: new Date(now).toISOString() });
         c.appliedForms = c.appliedForms.slice(-30);

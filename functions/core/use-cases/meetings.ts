@@ -4,7 +4,7 @@ import { StepNotWaitingError, ValidationError } from '../errors.ts';
 import { type MeetingTimeForm, parseMeetingTime } from '../forms/meeting-time.ts';
 import type { Deps } from '../ports.ts';
 import type { ActionName } from '../process/declaration.ts';
-import { act } from './act.ts';
+import { act, mayAct } from './act.ts';
 import { requireCase } from './update-case.ts';
 
 /** What a meeting form posts: a Stockholm date, start and end time, a place. */
@@ -27,9 +27,19 @@ export async function refuseClash(
   deps: Deps,
   caseId: string,
   time: { start: string; end: string },
-  o: { supervisorEmail?: string; except?: string },
+  o: {
+    principal: Principal;
+    action: ActionName;
+    supervisorEmail?: string;
+    /** The meeting being moved: not a clash with itself. */
+    except?: string;
+    /** The kind being booked: the same booking posted again is no clash. */
+    repeatOf?: MeetingKind;
+  },
 ) {
   const own = await requireCase(deps.repo, caseId);
+  // Someone who may not act on the case learns nothing of other meetings: act refuses them next.
+  if (!mayAct(o.principal, own, o.action)) return;
   const participant = own.participant.identityNumber;
   const supervisor = o.supervisorEmail?.toLowerCase();
   const [from, to] = [Date.parse(time.start), Date.parse(time.end)];
@@ -42,8 +52,11 @@ export async function refuseClash(
       const sameSupervisor = !!supervisor && c.supervisor?.email.toLowerCase() === supervisor;
       const slots = c.meetings
         .filter((m) => !m.cancelledAt && !m.recordedAt && !(c.caseId === caseId && m.meetingId === o.except))
-        // The same booking posted again is a repeat, not a clash.
-        .filter((m) => !(c.caseId === caseId && m.start === time.start && m.end === time.end))
+        // The same booking posted again (same kind, same time) is a repeat, not a clash.
+        .filter(
+          (m) =>
+            !(c.caseId === caseId && m.kind === o.repeatOf && m.start === time.start && m.end === time.end),
+        )
         .filter(
           (m) =>
             (samePerson && m.attendees.includes('participant')) ||
@@ -98,6 +111,9 @@ const sameTime = (m: Meeting | undefined, t: { start: string; end: string; locat
 export async function scheduleFollowUp(deps: Deps, p: Principal, caseId: string, form: MeetingForm) {
   const time = readMeetingTime(deps, form);
   await refuseClash(deps, caseId, time, {
+    principal: p,
+    action: 'scheduleFollowUp',
+    repeatOf: 'followUp',
     supervisorEmail: (await requireCase(deps.repo, caseId)).supervisor?.email,
   });
   return act(deps, p, caseId, 'scheduleFollowUp', {
@@ -122,13 +138,17 @@ export async function scheduleFollowUp(deps: Deps, p: Principal, caseId: string,
 export async function scheduleClosing(deps: Deps, p: Principal, caseId: string, form: MeetingForm) {
   const time = readMeetingTime(deps, form);
   await refuseClash(deps, caseId, time, {
+    principal: p,
+    action: 'scheduleClosing',
+    repeatOf: 'closing',
     supervisorEmail: (await requireCase(deps.repo, caseId)).supervisor?.email,
   });
   return act(deps, p, caseId, 'scheduleClosing', {
     same: (c) => sameTime(meetingOf(c, 'closing'), time),
     apply: (c, ctx) => {
-      if (meetingOf(c, 'closing'))
-        throw new StepNotWaitingError('The closing meeting is booked', 'alreadyDone');
+      const booked = meetingOf(c, 'closing');
+      if (booked && sameTime(booked, time)) return; // the same booking again (a double click)
+      if (booked) throw new StepNotWaitingError('The closing meeting is booked', 'alreadyDone');
       c.meetings.push(
         newMeeting(c, 'closing', time, p, ['participant', 'supervisor', 'caseOfficer'], ctx.now),
       );
@@ -171,7 +191,7 @@ function meetingIdOf(form: { meetingId?: string }): string {
  * Moves a booked meeting to a new time or place: the same calendar event (same UID) with a higher
  * SEQUENCE, so calendars update it in place. The same time posted again is a harmless repeat.
  */
-export function moveMeeting(
+export async function moveMeeting(
   deps: Deps,
   p: Principal,
   caseId: string,
@@ -179,6 +199,15 @@ export function moveMeeting(
 ) {
   const meetingId = meetingIdOf(form);
   const time = readMeetingTime(deps, form);
+  const c = await requireCase(deps.repo, caseId);
+  const moving = c.meetings.find((m) => m.meetingId === meetingId);
+  if (moving && !sameTime(moving, time))
+    await refuseClash(deps, caseId, time, {
+      principal: p,
+      action: 'moveMeeting',
+      supervisorEmail: moving.attendees.includes('supervisor') ? c.supervisor?.email : undefined,
+      except: meetingId,
+    });
   const current = (c: CaseRecord) => c.meetings.find((m) => m.meetingId === meetingId && !m.cancelledAt);
   return act(deps, p, caseId, 'moveMeeting', {
     same: (c) => sameTime(current(c), time),

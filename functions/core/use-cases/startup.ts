@@ -31,7 +31,12 @@ export async function scheduleStartup(
     issues.push(...err.issues);
   }
   if (issues.length || !time || !supervisor) throw new ValidationError(issues);
-  await refuseClash(deps, caseId, time, { supervisorEmail: supervisor.email });
+  await refuseClash(deps, caseId, time, {
+    principal: p,
+    action: 'scheduleStartup',
+    repeatOf: 'startup',
+    supervisorEmail: supervisor.email,
+  });
   const t = time;
   const withOfficer = form.inviteCaseOfficer === 'yes';
   return act(deps, p, caseId, 'scheduleStartup', {

@@ -16,7 +16,7 @@ export async function proposeStudyVisit(
   if (!v.ok) throw new ValidationError(v.issues);
   const start = v.value.start.toISOString();
   const end = v.value.end.toISOString();
-  await refuseClash(deps, caseId, { start, end }, {});
+  await refuseClash(deps, caseId, { start, end }, { principal: coordinator, action: 'proposeStudyVisit' });
   return act(deps, coordinator, caseId, 'proposeStudyVisit', {
     same: (c) =>
       c.studyVisit?.start === start &&

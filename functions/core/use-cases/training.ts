@@ -97,6 +97,17 @@ export function recordFollowUp(deps: Deps, p: Principal, caseId: string, v: Foll
       );
     },
     apply: (c, ctx) => {
+      // The same record posted again (a double click) once its meeting is recorded: nothing to do.
+      const latest = meetingOf(c, 'followUp');
+      const last = c.followUps.at(-1);
+      if (
+        latest?.recordedAt &&
+        last?.meetingId === latest.meetingId &&
+        last.summary === v.summary &&
+        last.decision === v.decision &&
+        last.newPercent === v.newPercent
+      )
+        return;
       const m = heldMeeting(c, 'followUp', ctx.now, 'recordFollowUp');
       const issues = checkDecision(c, { ...v, meetingDate: m.start }, ctx.policy);
       const unknown = v.tasks.filter((t) => !(ctx.unit?.tasks ?? []).includes(t));
