@@ -171,7 +171,8 @@ ${textArea({ ...f('explanation'), label: L(lang, 'field_explanation'), hint: L(l
 ${textArea({ ...f('nextStepPlan'), label: L(lang, 'field_nextStepPlan'), required: true })}`;
       break;
     case 'recordAfterClosing':
-      body = html`${selectField({ ...f('outcome'), label: L(lang, 'field_whereNow'), required: true, placeholder: L(lang, 'choose'), options: opts(lang, 'result', OUTCOMES) })}
+      body = html`<input type="hidden" name="which" value="${v.which ?? (c.afterClosing.fourWeeks ? 'sixMonths' : 'fourWeeks')}">
+${selectField({ ...f('outcome'), label: L(lang, 'field_whereNow'), required: true, placeholder: L(lang, 'choose'), options: opts(lang, 'result', OUTCOMES) })}
 ${textField({ ...f('note'), label: L(lang, 'field_note') })}`;
       break;
     case 'moveMeeting':

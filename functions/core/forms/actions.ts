@@ -195,7 +195,12 @@ export function parseClosing(raw: Raw) {
   return { ok: true as const, value: r.value };
 }
 
-const AfterClosing = z.object({ outcome: choice(OUTCOMES), note: text(1000) });
+const AfterClosing = z.object({
+  outcome: choice(OUTCOMES),
+  note: text(1000),
+  /** Which question the form answers (set by the page). */
+  which: z.optional(z.enum(['fourWeeks', 'sixMonths'], { error: 'format' })),
+});
 export const parseAfterClosing = (raw: Raw) => parse(AfterClosing, raw);
 
 const ParticipantAnswerForm = z.object({

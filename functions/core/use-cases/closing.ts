@@ -52,7 +52,7 @@ export function recordAfterClosing(
   deps: Deps,
   p: Principal,
   caseId: string,
-  v: { outcome: Outcome; note: string },
+  v: { outcome: Outcome; note: string; which?: 'fourWeeks' | 'sixMonths' },
 ) {
   return act(deps, p, caseId, 'recordAfterClosing', {
     same: (c) => {
@@ -61,7 +61,14 @@ export function recordAfterClosing(
     },
     apply: (c, ctx) => {
       const at = new Date(ctx.now).toISOString();
-      const answer = { ...v, recordedAt: at, recordedBy: p.sub };
+      const answer = { outcome: v.outcome, note: v.note, recordedAt: at, recordedBy: p.sub };
+      // The form says which question it answers: the four-week answer sent again (a double
+      // click, a second tab) is that answer again, never the six-month one.
+      const four = c.afterClosing.fourWeeks;
+      if (v.which === 'fourWeeks' && four) {
+        if (four.outcome === v.outcome && four.note === v.note) return;
+        throw new StepNotWaitingError('The four-week answer is recorded', 'alreadyDone');
+      }
       if (!c.afterClosing.fourWeeks) {
         c.afterClosing.fourWeeks = answer;
         return;
