@@ -247,6 +247,27 @@ describe('parseResume', () => {
     });
   });
 
+  it('names the doctor’s cap in the same round as the other fields’ errors', () => {
+    expect(parseResume({ statementDate: '', maxPercent: ' 50 ', percent: '60', avoidTasks: '' })).toEqual({
+      ok: false,
+      issues: [
+        { field: 'statementDate', code: 'date' },
+        { field: 'percent', code: 'aboveCap', params: { cap: 50 } },
+      ],
+    });
+    expect(codes(parseResume({ statementDate: '', maxPercent: '50', percent: '50' }))).toEqual([
+      'statementDate:date',
+    ]);
+    expect(codes(parseResume({ statementDate: '', maxPercent: 'x', percent: '60' }))).toEqual([
+      'statementDate:date',
+      'maxPercent:percent',
+    ]);
+    expect(codes(parseResume({ statementDate: '', maxPercent: '50', percent: '600' }))).toEqual([
+      'statementDate:date',
+      'percent:percent',
+    ]);
+  });
+
   it('refuses what it cannot read', () => {
     expect(codes(parseResume({}))).toEqual(['statementDate:date', 'maxPercent:percent', 'percent:percent']);
     expect(
@@ -315,6 +336,13 @@ describe('the small forms', () => {
       ok: true,
       value: { outcome: 'jobSeeking', note: 'Söker' },
     });
+    expect(parseAfterClosing({ outcome: 'jobSeeking', note: '', which: 'sixMonths' })).toEqual({
+      ok: true,
+      value: { outcome: 'jobSeeking', note: '', which: 'sixMonths' },
+    });
+    expect(codes(parseAfterClosing({ outcome: 'jobSeeking', note: '', which: 'oneYear' }))).toEqual([
+      'which:format',
+    ]);
     expect(codes(parseAfterClosing({ outcome: '', note: long(1001) }))).toEqual([
       'outcome:required',
       'note:length',

@@ -186,6 +186,24 @@ describe('act', () => {
     expect(after.version).toBe(2);
   });
 
+  it('writes nothing when an open action changes nothing, and keeps no form id for it', async () => {
+    const w = await setup();
+    let applied = 0;
+    const after = await act(w.deps, COORDINATOR, ID, 'logActivity', {
+      formId: 'form-noop-0001',
+      apply: () => {
+        applied++;
+      },
+    });
+    expect(applied).toBe(1);
+    expect(after.version).toBe(1);
+    expect(await w.get(ID)).toEqual(caseIn('training', ID, T0, waitingOn('training')));
+    // Not remembered as applied: the same form with a change applies later.
+    expect(
+      (await act(w.deps, COORDINATOR, ID, 'logActivity', { ...addTask, formId: 'form-noop-0001' })).tasks,
+    ).toEqual(['sy', 'packa']);
+  });
+
   it('applies a form instance once and keeps the last 30 form ids', async () => {
     const earlier = Array.from({ length: 30 }, (_, i) => ({
       formId: `form-${String(i).padStart(4, '0')}`,

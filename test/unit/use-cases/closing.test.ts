@@ -242,11 +242,9 @@ describe('recordAfterClosing', () => {
     });
   });
 
-  // Was a bug, fixed: the form now says which question it answers (closing.ts, recordAfterClosing): the action stays open after
-  // the four-week answer, so `same` is never consulted and a repeat of the four-week answer is
-  // taken as the next answer. Posted twice (a double click, a second tab) once the six-month
-  // window is open, e.g. a late four-week answer, the second post is stored as the six-month
-  // answer and the case is closed: the funders' six-month figure is made up from the first.
+  // Regression (found by these tests, fixed in 50bbe31): the action stays open after the
+  // four-week answer, so the same four-week answer posted twice in the six-month window was
+  // stored as the six-month answer and closed the case. The form now says which it answers.
   it('takes the four-week answer posted twice in the six-month window as one', async () => {
     const w = await setup();
     w.clock.set(opens + DAY_MS);
@@ -256,9 +254,8 @@ describe('recordAfterClosing', () => {
     expect(again.status).toBe('active');
   });
 
-  // The same repeat before the window opens is refused (409 sixMonthsNotYet) instead of being
-  // taken as done: the person is told the six-month follow-up is not open although they only
-  // sent the four-week answer again.
+  // Regression (fixed in 50bbe31): before the window the same repeat was refused as
+  // 'sixMonthsNotYet' instead of being taken as done.
   it('takes the four-week answer posted twice as one before the six-month window', async () => {
     const w = await setup();
     await recordAfterClosing(w.deps, CASE_OFFICER, ID, { ...answer, which: 'fourWeeks' });
@@ -313,5 +310,71 @@ describe('repairCase', () => {
     const w2 = await setup();
     await expect(repairCase(w2.deps, SUPERVISOR, ID, { phone: '070' })).rejects.toThrow(ForbiddenError);
     await expect(repairCase(w2.deps, CASE_OFFICER, ID, { phone: '070' })).rejects.toThrow(ForbiddenError);
+  });
+});
+
+describe('recordAfterClosing with the question the form answers', () => {
+  const fourWeeks = {
+    outcome: 'jobSeeking' as const,
+    note: '',
+    recordedAt: iso(T0 - 5 * DAY_MS),
+    recordedBy: 'r1',
+  };
+  const ended = Date.parse(`${isoDay(T0 - 40 * DAY_MS)}T00:00:00Z`);
+  const window = (() => {
+    const d = new Date(ended);
+    d.setUTCMonth(d.getUTCMonth() + 6);
+    return d.getTime() - 14 * DAY_MS;
+  })();
+
+  it('takes the four-week answer as that answer, and refuses a different one once it is in', async () => {
+    const w = world();
+    await w.seed(caseIn('afterClosing', ID, T0, { afterClosing: { fourWeeks } }));
+    expect(
+      (
+        await recordAfterClosing(w.deps, CASE_OFFICER, ID, {
+          outcome: 'jobSeeking',
+          note: '',
+          which: 'fourWeeks',
+        })
+      ).version,
+    ).toBe(1);
+    const err = await failure(() =>
+      recordAfterClosing(w.deps, CASE_OFFICER, ID, {
+        outcome: 'jobSeeking',
+        note: 'annat',
+        which: 'fourWeeks',
+      }),
+    );
+    expect(err).toMatchObject({ code: 'alreadyDone', message: 'The four-week answer is recorded' });
+    await expect(
+      recordAfterClosing(w.deps, CASE_OFFICER, ID, { outcome: 'internship', note: '', which: 'fourWeeks' }),
+    ).rejects.toMatchObject({ code: 'alreadyDone' });
+  });
+
+  it('records the first four-week answer, and the six-month answer when the form asks it', async () => {
+    const w = world();
+    await w.seed(caseIn('afterClosing', ID));
+    const first = await recordAfterClosing(w.deps, CASE_OFFICER, ID, {
+      outcome: 'jobSeeking',
+      note: '',
+      which: 'fourWeeks',
+    });
+    expect(first.afterClosing).toEqual({
+      fourWeeks: { outcome: 'jobSeeking', note: '', recordedAt: iso(T0), recordedBy: 'r1' },
+    });
+    w.clock.set(window);
+    const six = await recordAfterClosing(w.deps, CASE_OFFICER, ID, {
+      outcome: 'internship',
+      note: 'x',
+      which: 'sixMonths',
+    });
+    expect(six.afterClosing.sixMonths).toEqual({
+      outcome: 'internship',
+      note: 'x',
+      recordedAt: iso(window),
+      recordedBy: 'r1',
+    });
+    expect(six.status).toBe('closed');
   });
 });

@@ -259,10 +259,8 @@ describe('scheduleClosing', () => {
     ).toEqual(['endTime:order']);
   });
 
-  // Was a bug, fixed (functions/core/use-cases/meetings.ts, scheduleClosing): the README promises "a repeat
-  // of the same values is harmless", but while the case is closing the action stays open, so
-  // `same` is never consulted and apply refuses the identical booking (409 alreadyDone): a
-  // double click on "book the closing meeting" shows "already done with other details".
+  // Regression (found by these tests, fixed in 8a431e1): the action stays open while closing,
+  // so the identical booking posted twice was refused as 'alreadyDone'.
   it('takes the same closing booking posted twice (a double click) as one', async () => {
     const w = world();
     await w.seed(caseIn('training', ID));
@@ -629,10 +627,34 @@ describe('refuseClash: no two meetings of one participant or one supervisor over
     ).rejects.toThrow(NotFoundError);
   });
 
-  // Was a bug, fixed (functions/core/use-cases/meetings.ts, moveMeeting): commit 89711ea says no two meetings
-  // of one participant or one supervisor overlap, and refuseClash has an `except` option for the
-  // meeting being moved, but moveMeeting never calls it: a meeting can be moved onto another
-  // booked meeting of the same participant (or supervisor).
+  it('moves a meeting onto its own old time, and checks the supervisor only if they attend it', async () => {
+    // B's meeting at day 2 is the same supervisor's; A's meeting to move is at day 5.
+    const { w } = await setup(otherPerson, {}, {});
+    const c = await w.get(ID);
+    await w.repo.saveCase({
+      ...c,
+      meetings: [
+        ...c.meetings,
+        meeting('followUp', tenOclock(T0, 5)),
+        meeting('closing', tenOclock(T0, 6), { attendees: ['participant', 'caseOfficer'] }),
+      ],
+      version: c.version + 1,
+    });
+    const move = (meetingId: string, form: ReturnType<typeof at>) =>
+      moveMeeting(w.deps, COORDINATOR, ID, { ...form, meetingId });
+    // Half an hour later on its own day: it overlaps only itself.
+    const self = { ...meetingForm(T0, 5), startTime: '10:30', endTime: '11:30' };
+    expect((await move('followUp-1', self)).meetings[1]?.sequence).toBe(1);
+    // Onto the supervisor's other meeting: a clash for the follow-up, not for a meeting without them.
+    expect(await issueCodes(() => move('followUp-1', at('10:00', '11:00')))).toEqual(['date:clash']);
+    expect((await move('closing-1', at('10:00', '11:00'))).meetings[2]?.start).toBe(iso(tenOclock(T0, 2)));
+    // The time it has is no move, whatever else is booked then.
+    expect((await move('closing-1', at('10:00', '11:00'))).meetings[2]?.sequence).toBe(1);
+    // A meeting the case does not have: refused by the move itself.
+    await expect(move('startup-9', at('10:00', '11:00'))).rejects.toMatchObject({ code: 'noSuchMeeting' });
+  });
+
+  // Regression (found by these tests, fixed in 8a431e1): moveMeeting did not check for clashes.
   it('refuses to move a meeting onto another meeting of the same participant', async () => {
     const { w } = await setup({ ...samePerson, ...otherSupervisor }, {}, {});
     const c = await w.get(ID);
@@ -648,11 +670,8 @@ describe('refuseClash: no two meetings of one participant or one supervisor over
     ).toEqual(['date:clash']);
   });
 
-  // Was a bug, fixed (functions/core/use-cases/meetings.ts, scheduleFollowUp/scheduleClosing, and startup.ts,
-  // study-visit.ts): refuseClash runs before act checks who may act, so a person refused on the
-  // case (a supervisor not assigned; at the use-case level also another organisation's case
-  // officer) learns from the clash refusal the reference and the time of another case's meeting
-  // of the same participant or supervisor, where act would answer 403/404 without saying anything.
+  // Regression (found by these tests, fixed in 8a431e1): the clash check ran before the
+  // permission check, so someone refused on the case learnt another case's meeting time.
   it('tells a person who may not act on the case nothing about other meetings', async () => {
     const { w } = await setup({ ...samePerson, ...otherSupervisor });
     await expect(scheduleFollowUp(w.deps, OTHER_SUPERVISOR, ID, at('10:00', '11:00'))).rejects.toThrow(

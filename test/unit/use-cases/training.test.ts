@@ -5,6 +5,7 @@ import { scheduleClosing } from '#core/use-cases/meetings';
 import {
   closeEarly,
   type FollowUpValues,
+  followUpRuleIssues,
   logActivity,
   recordFollowUp,
   recordTalk,
@@ -402,10 +403,8 @@ describe('recordFollowUp', () => {
     await expect(recordFollowUp(w.deps, OTHER_OFFICER, ID, base)).rejects.toThrow(NotFoundError);
   });
 
-  // Was a bug, fixed (functions/core/use-cases/training.ts, recordFollowUp): the README promises "a repeat of
-  // the same values is harmless", but recordFollowUp stays open in training, so `same` is never
-  // consulted: the second post of the same form (a double click) is refused with 409 noMeeting
-  // ("there is no booked meeting to record") instead of being taken as done.
+  // Regression (found by these tests, fixed in 8a431e1): recordFollowUp stays open in training,
+  // so the same record posted twice was refused with 'noMeeting' instead of taken as done.
   it('takes the same follow-up record posted twice (a double click) as one', async () => {
     const w = await setup();
     await recordFollowUp(w.deps, COORDINATOR, ID, base);
@@ -618,6 +617,98 @@ describe('closeEarly', () => {
     );
     await expect(closeEarly(w.deps, OTHER_OFFICER, ID, { reason: 'gotJob', note: '' })).rejects.toThrow(
       NotFoundError,
+    );
+  });
+});
+
+describe('followUpRuleIssues (the rules named beside the form’s own errors)', () => {
+  /** Training since 60 days at 25 % on ['sy'], a follow-up begun two hours ago. */
+  async function setup(extra: Partial<CaseRecord> = {}, units = [UNIT]) {
+    const w = world({ units });
+    const c = caseIn('training', ID, T0, extra);
+    await w.seed({ ...c, meetings: [...c.meetings, meeting('followUp', T0 - 2 * HOUR_MS)], ...extra });
+    return w;
+  }
+  const raw = {
+    decision: 'increase',
+    participantPresent: 'yes',
+    caseOfficerPresent: 'yes',
+    newPercent: '40',
+    reason: '',
+    tasks: 'sy',
+  };
+  const codes = async (w: Awaited<ReturnType<typeof setup>>, over: Record<string, string | undefined>) =>
+    (await followUpRuleIssues(w.deps, COORDINATOR, ID, { ...raw, ...over })).map(
+      (i) => `${i.field}:${i.code}`,
+    );
+
+  it('names every rule the posted decision breaks, with its values, changing nothing', async () => {
+    const w = await setup();
+    expect(
+      await followUpRuleIssues(w.deps, SUPERVISOR, ID, {
+        ...raw,
+        caseOfficerPresent: 'Yes',
+        newPercent: '50',
+        tasks: 'sy\npacka',
+      }),
+    ).toEqual([
+      { field: 'decision', code: 'increaseNeedsBoth' },
+      { field: 'newPercent', code: 'oneStep', params: { next: 40, current: 25 } },
+      { field: 'tasks', code: 'noTaskChangeWithIncrease' },
+    ]);
+    expect(await codes(w, {})).toEqual([]);
+    expect((await w.get(ID)).version).toBe(1);
+  });
+
+  it('reads the tasks one a line, trimmed, blank lines left out', async () => {
+    const w = await setup();
+    expect(await codes(w, { tasks: '  sy \n\n' })).toEqual([]);
+    expect(await codes(w, { tasks: undefined })).toEqual(['tasks:noTaskChangeWithIncrease']);
+  });
+
+  it('reads the new level only as a whole number, and leaves level rules out when none is given', async () => {
+    const w = await setup();
+    expect(await codes(w, { newPercent: ' 040 ' })).toEqual([]);
+    expect(await codes(w, { newPercent: '' })).toEqual([]);
+    expect(await codes(w, { newPercent: undefined })).toEqual([]);
+    for (const newPercent of ['4x', '1000', 'x40'])
+      expect(await codes(w, { newPercent }), newPercent).toEqual(['newPercent:oneStep']);
+  });
+
+  it('reads a reason only when it says something', async () => {
+    const w = await setup();
+    const decrease = { decision: 'decrease', newPercent: '10' };
+    expect(await codes(w, { ...decrease, reason: '  ' })).toEqual(['reason:required']);
+    expect(await codes(w, { ...decrease, reason: undefined })).toEqual(['reason:required']);
+    expect(await codes(w, { ...decrease, reason: ' Trött ' })).toEqual([]);
+  });
+
+  it('judges landing from the meeting’s day and the ladder from the unit', async () => {
+    const since = isoDay(T0 - 28 * DAY_MS);
+    const landing = await setup({
+      meetings: [meeting('followUp', T0 - 3 * DAY_MS)],
+      workingTimeHistory: [
+        { percent: 25, hoursPerWeek: 10, since, kind: 'start', decidedAt: iso(T0), decidedBy: 's1' },
+      ],
+    });
+    expect(await codes(landing, {})).toEqual(['decision:landing']);
+    const ladder = await setup({}, [{ ...UNIT, ladder: [25, 30, 100] }]);
+    expect(await followUpRuleIssues(ladder.deps, COORDINATOR, ID, raw)).toEqual([
+      { field: 'newPercent', code: 'oneStep', params: { next: 30, current: 25 } },
+    ]);
+  });
+
+  it('says nothing without a decision it can read, before reading the case', async () => {
+    const w = world();
+    for (const decision of [undefined, '', ' ', 'more'])
+      expect(await followUpRuleIssues(w.deps, COORDINATOR, 'nosuchcase01', { ...raw, decision })).toEqual([]);
+    await expect(followUpRuleIssues(w.deps, COORDINATOR, 'nosuchcase01', raw)).rejects.toThrow(NotFoundError);
+  });
+
+  it('says nothing once the meeting is recorded', async () => {
+    const w = await setup({ meetings: [meeting('followUp', T0 - DAY_MS, { recordedAt: iso(T0) })] });
+    expect(await followUpRuleIssues(w.deps, COORDINATOR, ID, { ...raw, caseOfficerPresent: 'no' })).toEqual(
+      [],
     );
   });
 });
