@@ -9,6 +9,7 @@ import {
   referralForm,
   sentTo,
   submitReferral,
+  throughStudyVisit,
   virtualDay,
   waitForStep,
 } from '#test/support/flows';
@@ -65,19 +66,7 @@ beforeAll(async () => {
     }),
   );
   await acceptReferral(coordinator, caseId);
-  await waitForStep(coordinator, caseId, 'studyVisitProposal');
-  await expectDone(
-    await coordinator.post(`/cases/${caseId}/study-visit`, meetingFields(meetingTime(host))),
-    caseId,
-    'proposeStudyVisit',
-  );
-  await waitForStep(coordinator, caseId, 'studyVisitOutcome');
-  await expectDone(
-    await coordinator.post(`/cases/${caseId}/study-visit/outcome`, { outcome: 'wantsToStart' }),
-    caseId,
-    'recordStudyVisitOutcome',
-  );
-  await waitForStep(coordinator, caseId, 'startupMeeting');
+  await throughStudyVisit(host, coordinator, caseId, meetingTime(host));
   await expectDone(
     await coordinator.post(`/cases/${caseId}/startup-meeting`, {
       ...meetingFields(meetingTime(host, { fromNow: 3 * DAY_MS })),

@@ -354,3 +354,28 @@ export function calendarOf(m: StoredMail): CalendarRequest {
     icsText,
   };
 }
+
+/**
+ * An accepted case through its study visit (proposed at `visit`, the participant wants to start)
+ * to the booking of the start-up meeting.
+ */
+export async function throughStudyVisit(
+  host: TestHost,
+  coordinator: Session,
+  caseId: string,
+  visit: MeetingTime = meetingTime(host),
+) {
+  await waitForStep(coordinator, caseId, 'studyVisitProposal');
+  await expectDone(
+    await coordinator.post(`/cases/${caseId}/study-visit`, meetingFields(visit)),
+    caseId,
+    'proposeStudyVisit',
+  );
+  await waitForStep(coordinator, caseId, 'studyVisitOutcome');
+  await expectDone(
+    await coordinator.post(`/cases/${caseId}/study-visit/outcome`, { outcome: 'wantsToStart' }),
+    caseId,
+    'recordStudyVisitOutcome',
+  );
+  await waitForStep(coordinator, caseId, 'startupMeeting');
+}
