@@ -15,6 +15,7 @@ import type {
   CaseEntry,
   CaseRepository,
   EntryKind,
+  MailIntent,
   Page,
   PageRequest,
   ParticipantLink,
@@ -23,10 +24,13 @@ import type {
 import type { Unit } from '#core/units';
 
 const SUBMISSION_TTL_S = 30 * 24 * 3600;
+/** The mail ledger keeps an intent for 400 days: far past every retry and every meeting. */
+const MAIL_TTL_S = 400 * 24 * 3600;
 const CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#([a-z0-9]{8,40})$/;
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const placesKey = (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'PLACES' });
+const mailKey = (i: MailIntent) => ({ pk: `CASE#${i.caseId}`, sk: `MAIL#${i.key}` });
 const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity'] as const;
 
 function toCaseItem(c: CaseRecord) {
@@ -322,6 +326,69 @@ export class DynamoCaseRepository implements CaseRepository {
     if (!out.Item) return undefined;
     const { hash: h, caseId, meetingId, sequence, createdAt, expiresAt } = out.Item as ParticipantLink;
     return { hash: h, caseId, meetingId, sequence, createdAt, expiresAt };
+  }
+
+  async claimMail(intent: MailIntent, o: { now: number; leaseMs: number }) {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: mailKey(intent),
+          UpdateExpression:
+            'SET #s = :sending, claimedAt = :now, attempts = if_not_exists(attempts, :zero) + :one, entity = :entity, expiresAt = :expires',
+          // Free, given back after a failed send, or claimed by an attempt whose lease ran out.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #s = :released OR (#s = :sending AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: {
+            ':sending': 'sending',
+            ':released': 'released',
+            ':now': o.now,
+            ':stale': o.now - o.leaseMs,
+            ':zero': 0,
+            ':one': 1,
+            ':entity': 'mail',
+            ':expires': this.nowSeconds() + MAIL_TTL_S,
+          },
+        }),
+      );
+      return 'claimed' as const;
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      const out = await this.doc.send(
+        new GetCommand({ TableName: this.table, Key: mailKey(intent), ConsistentRead: true }),
+      );
+      return out.Item?.state === 'sent' ? ('sent' as const) : ('busy' as const);
+    }
+  }
+
+  async markMailSent(intent: MailIntent, o: { now: number; messageId: string }) {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: mailKey(intent),
+        UpdateExpression: 'SET #s = :sent, sentAt = :now, messageId = :id',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':sent': 'sent', ':now': o.now, ':id': o.messageId.slice(0, 200) },
+      }),
+    );
+  }
+
+  async releaseMail(intent: MailIntent) {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: mailKey(intent),
+          UpdateExpression: 'SET #s = :released',
+          ConditionExpression: '#s = :sending',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':released': 'released', ':sending': 'sending' },
+        }),
+      );
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    }
   }
 
   async placesInUse(unitId: string) {

@@ -38,6 +38,7 @@ export function createMailPort(mailer: Mailer, clock: Clock): MailPort {
           subject: m.subject,
           text: m.text,
           html: m.html,
+          ...(m.tags ? { tags: { ...m.tags } } : {}),
           calendar: m.calendar
             ? { ics: buildIcs({ ...m.calendar, stamp: new Date(clock.now()) }), method: m.calendar.method }
             : undefined,

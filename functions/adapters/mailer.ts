@@ -50,12 +50,21 @@ export function createSesMailer(opts: {
               : {}),
           },
           Content: { Raw: { Data: new TextEncoder().encode(raw) } },
+          ...(mail.tags ? { EmailTags: emailTags(mail.tags) } : {}),
           ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
         }),
       );
       return { messageId: result.MessageId ?? localMessageId };
     },
   };
+}
+
+/** SES message tags: names and values of letters, digits, `_ - . @` only (ids, never personal data). */
+export function emailTags(tags: Record<string, string>) {
+  const ok = /^[A-Za-z0-9_.@-]{1,256}$/;
+  return Object.entries(tags)
+    .filter(([k, v]) => ok.test(k) && ok.test(v))
+    .map(([Name, Value]) => ({ Name, Value }));
 }
 
 /**

@@ -27,6 +27,8 @@ export interface OutgoingMail {
   text: string;
   html?: string;
   calendar?: { ics: string; method: 'REQUEST' | 'CANCEL'; filename?: string };
+  /** Not part of the message: SES message tags, returned in bounce and complaint events. */
+  tags?: Record<string, string>;
 }
 
 const CRLF = '\r\n';

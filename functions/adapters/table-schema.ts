@@ -4,7 +4,8 @@
  *
  * Items: CASE#<id>/CASE (gsi1: ORG#<org>, gsi2: CASES — both sorted by creation),
  * SUBMISSION#<id>/SUBMISSION (idempotency, expires), COUNTER#reference#<year>/COUNTER,
- * UNIT#<id>/UNIT (gsi1: UNITS).
+ * UNIT#<id>/UNIT (gsi1: UNITS), CASE#<id>/ENTRY#<kind>#… (long texts beside a record),
+ * CASE#<id>/MAIL#<intent> (the mail ledger: each mail sent once, expires), LINK#<hash>/LINK.
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const TABLE_INDEXES = [

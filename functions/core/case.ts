@@ -74,7 +74,17 @@ export interface StudyVisit {
   organizer: { name: string; email: string };
   /** iCalendar SEQUENCE: increases when the visit is moved. */
   sequence: number;
+  /** 1 for the first visit proposed; a visit proposed after one was cancelled counts on (a new event). */
+  visitNo?: number;
+  proposedAt?: string;
+  /** Set when staff moved it (the time or place changed; SEQUENCE went up). */
+  movedAt?: string;
+  /** Set when staff cancelled it; it is then kept in `cancelledStudyVisits`. */
+  cancelledAt?: string;
+  cancelledBy?: string;
   invitationSentForSequence?: number;
+  /** The SEQUENCE the day-before reminder went out for. */
+  reminderSentForSequence?: number;
   participantAnswer?: ParticipantAnswer;
   outcome?: StudyVisitOutcome;
   declineReason?: string;
@@ -98,6 +108,8 @@ export interface Meeting {
   attendees: Attendee[];
   sequence: number;
   invitationSentForSequence?: number;
+  /** The SEQUENCE the day-before reminder went out for. */
+  reminderSentForSequence?: number;
   scheduledAt: string;
   scheduledBy: string;
   /** Set when what happened at the meeting has been recorded. */
@@ -249,6 +261,20 @@ export interface NoticeState {
   escalatedAt?: number;
 }
 
+/** Whose address on the case a mail is about. */
+export const MAIL_ROLES = ['participant', 'caseOfficer', 'supervisor'] as const;
+export type MailRole = (typeof MAIL_ROLES)[number];
+
+/** A mail to one of the case's addresses bounced or was marked as spam. Never the address itself. */
+export interface MailProblem {
+  who: MailRole;
+  kind: 'bounce' | 'complaint';
+  at: string;
+  /** Set when the coordinator corrected or confirmed the address. */
+  resolvedAt?: string;
+  resolvedBy?: string;
+}
+
 export interface CaseProblem {
   /** The workflow state that failed for good. */
   state: string;
@@ -281,6 +307,8 @@ export interface CaseRecord {
   /** The unit place: held from acceptance (or from the queue) until the case closes. */
   place?: { queuedAt?: string; assignedAt?: string; releasedAt?: string };
   studyVisit?: StudyVisit;
+  /** Study visits cancelled by staff (their CANCEL goes out; a new visit can be proposed). */
+  cancelledStudyVisits?: StudyVisit[];
   supervisor?: Person;
   meetings: Meeting[];
   plan?: IndividualPlan;
@@ -298,6 +326,16 @@ export interface CaseRecord {
     endedOn?: string;
   };
   afterClosing: { fourWeeks?: AfterClosingAnswer; sixMonths?: AfterClosingAnswer };
+  /**
+   * Addresses on the case that mail could not reach (an SES bounce or complaint): shown to the
+   * coordinator ("check the e-mail address") until corrected or confirmed.
+   */
+  mailProblems?: MailProblem[];
+  /**
+   * Invitations to send again to one person (after their address was corrected): the same UID
+   * and SEQUENCE, so it lands on the same calendar event. Removed once sent.
+   */
+  resends?: { meetingId: string; sequence: number; who: Attendee; at: string }[];
   /** A workflow step that failed for good: shown on the coordinator's list until repaired. */
   problem?: CaseProblem;
   /** Per clock (see process/clocks.ts): what has been sent in its current period. */
@@ -384,3 +422,7 @@ export function normalizeCase(c: CaseRecord): CaseRecord {
 export const meetingOf = (c: CaseRecord, kind: MeetingKind) =>
   [...c.meetings].reverse().find((m) => m.kind === kind && !m.cancelledAt);
 export const openPause = (c: CaseRecord) => c.pauses.find((p) => !p.resumedAt);
+
+/** The mail problems on the case not yet corrected. */
+export const openMailProblems = (c: Pick<CaseRecord, 'mailProblems'>): MailProblem[] =>
+  (c.mailProblems ?? []).filter((p) => !p.resolvedAt);

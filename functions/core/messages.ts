@@ -1,201 +1,252 @@
-import type { Attendee, CaseRecord, Meeting, MeetingKind } from './case.ts';
+import type { Attendee, CaseRecord, MailRole } from './case.ts';
+import { type MailDoc, type MailLang, renderMail } from './mail-render.ts';
+import { type AnyMeetingKind, calendarUid, type MeetingView } from './meeting-view.ts';
 import type { CalendarInvite, OutgoingMessage } from './ports.ts';
 import type { DueNotice } from './process/clocks.ts';
 import type { ClockName } from './process/declaration.ts';
 import type { Unit } from './units.ts';
 
 /**
- * E-mail texts. Rule: no identity numbers, no health or adaptation details, no participant name
- * in any mail; staff mails name the case reference and link to the signed-in case page.
+ * Every e-mail the platform sends, in plain language (klarspråk), one language a mail: the
+ * participant's (Swedish unless their language is English), Swedish for staff. Each has a
+ * plain-text and an HTML part with the same words; the subject says what and when.
+ *
+ * Rule: no identity numbers, no health, capacity or adaptation details, no participant name in
+ * any mail. A mail to a participant says nothing about the referral or the case either: it names
+ * the meeting, the time, the place and the unit's phone. Staff mails name the case reference and
+ * link to the signed-in case page.
  */
-const fmt = (iso: string, locale: 'sv-SE' | 'en-GB') =>
-  new Intl.DateTimeFormat(locale, {
-    timeZone: 'Europe/Stockholm',
-    dateStyle: 'full',
-    timeStyle: 'short',
-  }).format(new Date(iso));
+export type { MailLang } from './mail-render.ts';
 
-const timeOnly = (iso: string) =>
-  new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
+/** The language of mail to staff. */
+export const STAFF_LANG: MailLang = 'sv';
 
-export function studyVisitInvitation(
-  c: CaseRecord,
-  unit: Unit | undefined,
-  organizer: { email: string; name: string },
-): OutgoingMessage[] {
-  const v = c.studyVisit;
-  if (!v) throw new Error('No study visit proposed');
-  const unitName = unit?.name ?? c.unitId;
-  const when = `${fmt(v.start, 'sv-SE')}–${timeOnly(v.end)}`;
-  const whenEn = `${fmt(v.start, 'en-GB')}–${timeOnly(v.end)}`;
-  const calendar: CalendarInvite = {
-    uid: `${c.caseId}-study-visit@stegvis`,
-    sequence: v.sequence,
-    method: 'REQUEST',
-    start: new Date(v.start),
-    end: new Date(v.end),
-    summary: `Studiebesök / Study visit – ${unitName}`,
-    description: `Studiebesök på ${unitName}. Ärende ${c.reference}.\nStudy visit at ${unitName}. Case ${c.reference}.`,
-    location: v.location,
-    organizer,
-    attendees: [
-      { email: c.participant.email, role: 'REQ-PARTICIPANT' },
-      { email: c.caseOfficer.email, name: c.caseOfficer.name, role: 'REQ-PARTICIPANT' },
-    ],
-  };
-  const text = [
-    `Välkommen på studiebesök hos ${unitName}!`,
-    '',
-    `Tid: ${when}`,
-    `Plats: ${v.location}`,
-    '',
-    'Kalenderinbjudan finns bifogad. Hör av dig till din handläggare om tiden inte passar.',
-    '',
-    '---',
-    `Welcome to a study visit at ${unitName}!`,
-    '',
-    `Time: ${whenEn}`,
-    `Place: ${v.location}`,
-    '',
-    'The calendar invitation is attached. Contact your case officer if the time does not suit you.',
-  ].join('\n');
-  return [
-    {
-      to: [c.participant.email, c.caseOfficer.email],
-      replyTo: organizer.email,
-      subject: `Inbjudan till studiebesök / Invitation to a study visit – ${unitName}`,
-      text,
-      calendar,
-    },
-  ];
+const TZ = 'Europe/Stockholm';
+const LOCALE: Record<MailLang, string> = { sv: 'sv-SE', en: 'en-GB' };
+
+function wall(iso: string, lang: MailLang) {
+  const parts = new Intl.DateTimeFormat(LOCALE[lang], {
+    timeZone: TZ,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '';
+  // Swedish writes clock times with a full stop (10.00), English with a colon (10:00).
+  const time = `${get('hour')}${lang === 'sv' ? '.' : ':'}${get('minute')}`;
+  return { weekday: get('weekday'), day: get('day'), month: get('month'), year: get('year'), time };
 }
 
-const caseLink = (c: CaseRecord, baseUrl: string) => `${baseUrl}/cases/${c.caseId}`;
+/** "tisdag 2 mars 2027 kl. 10.00–11.00" / "Tuesday 2 March 2027, 10:00–11:00". */
+export function whenLong(start: string, end: string, lang: MailLang): string {
+  const s = wall(start, lang);
+  const e = wall(end, lang);
+  return lang === 'sv'
+    ? `${s.weekday} ${s.day} ${s.month} ${s.year} kl. ${s.time}–${e.time}`
+    : `${cap(s.weekday)} ${s.day} ${s.month} ${s.year}, ${s.time}–${e.time}`;
+}
 
-/** A staff mail: the reference, what is needed, a link to the signed-in case page. Nothing else. */
+/** "tisdag 2 mars kl. 10.00" / "Tuesday 2 March at 10:00": for subjects. */
+export function whenShort(start: string, lang: MailLang): string {
+  const s = wall(start, lang);
+  return lang === 'sv'
+    ? `${s.weekday} ${s.day} ${s.month} kl. ${s.time}`
+    : `${cap(s.weekday)} ${s.day} ${s.month} at ${s.time}`;
+}
+
+const cap = (s: string) => (s ? `${s[0]?.toUpperCase()}${s.slice(1)}` : s);
+const caseLink = (c: CaseRecord, baseUrl: string) => `${baseUrl}/cases/${c.caseId}`;
+const unitNameOf = (c: CaseRecord, unit: Unit | undefined) => unit?.name ?? c.unitId;
+const tags = (c: CaseRecord) => ({ case: c.caseId });
+
+// ---------------------------------------------------------------------------------------------
+// Staff mails: what is needed, the reference, the link to the case. Nothing else.
+
+const STAFF = {
+  sv: {
+    openCase: 'Öppna ärendet för att se mer. Du behöver logga in.',
+    openLabel: 'Öppna ärendet',
+    footer: 'Det här mejlet skickas av Stegvis. Svara inte på det: skriv eller ring till den det gäller.',
+    caseLine: (ref: string) => `Det gäller ärende ${ref}.`,
+  },
+  en: {
+    openCase: 'Open the case to see more. You need to sign in.',
+    openLabel: 'Open the case',
+    footer: 'This e-mail is sent by Stegvis. Do not reply to it: write to or call the person concerned.',
+    caseLine: (ref: string) => `It is about case ${ref}.`,
+  },
+} as const;
+
 function staffMail(
   c: CaseRecord,
   to: string[],
   baseUrl: string,
-  subject: { sv: string; en: string },
-  what: { sv: string; en: string },
+  subject: string,
+  lead: string[],
+  lang: MailLang = STAFF_LANG,
 ): OutgoingMessage {
-  const link = caseLink(c, baseUrl);
-  return {
-    to,
-    subject: `${subject.sv} / ${subject.en}: ${c.reference}`,
-    text: [
-      `Ärende ${c.reference}: ${what.sv}`,
-      `Öppna ärendet (inloggning krävs): ${link}`,
-      '',
-      '---',
-      `Case ${c.reference}: ${what.en}`,
-      `Open the case (sign-in required): ${link}`,
-    ].join('\n'),
-  };
+  const w = STAFF[lang];
+  const r = renderMail({
+    lang,
+    subject,
+    lead: [...lead, w.caseLine(c.reference)],
+    action: { text: w.openCase, url: caseLink(c, baseUrl), label: w.openLabel },
+    footer: w.footer,
+  });
+  return { to, subject: r.subject, text: r.text, html: r.html, tags: tags(c) };
 }
 
-export function newReferralNotice(c: CaseRecord, to: string[], baseUrl: string): OutgoingMessage {
-  return staffMail(
-    c,
-    to,
-    baseUrl,
-    { sv: 'Ny anvisning', en: 'New referral' },
-    {
-      sv: 'en ny anvisning väntar på att tas emot eller avböjas.',
-      en: 'a new referral is waiting to be accepted or declined.',
-    },
-  );
+export function newReferralNotice(
+  c: CaseRecord,
+  unit: Unit | undefined,
+  to: string[],
+  baseUrl: string,
+  lang: MailLang = STAFF_LANG,
+): OutgoingMessage {
+  const u = unitNameOf(c, unit);
+  return lang === 'sv'
+    ? staffMail(
+        c,
+        to,
+        baseUrl,
+        `Ny anvisning till ${u}: ${c.reference}`,
+        [`En ny anvisning har kommit till ${u}. Ta emot den eller avböj den.`],
+        lang,
+      )
+    : staffMail(
+        c,
+        to,
+        baseUrl,
+        `New referral to ${u}: ${c.reference}`,
+        [`A new referral has come to ${u}. Accept it or decline it.`],
+        lang,
+      );
 }
 
-export function placeFreedNotice(c: CaseRecord, unit: Unit, to: string[], baseUrl: string): OutgoingMessage {
-  return staffMail(
-    c,
-    to,
-    baseUrl,
-    { sv: 'Plats ledig', en: 'Place free' },
-    {
-      sv: `en plats på ${unit.name} har blivit ledig och ärendet går vidare från kön till studiebesök.`,
-      en: `a place at ${unit.name} has come free and the case moves on from the queue to the study visit.`,
-    },
-  );
+export function placeFreedNotice(
+  c: CaseRecord,
+  unit: Unit,
+  to: string[],
+  baseUrl: string,
+  lang: MailLang = STAFF_LANG,
+): OutgoingMessage {
+  return lang === 'sv'
+    ? staffMail(
+        c,
+        to,
+        baseUrl,
+        `Plats ledig på ${unit.name}: ${c.reference} går vidare`,
+        [
+          `En plats på ${unit.name} har blivit ledig.`,
+          'Ärendet går nu vidare från kön till studiebesök. Föreslå en tid för studiebesöket.',
+        ],
+        lang,
+      )
+    : staffMail(
+        c,
+        to,
+        baseUrl,
+        `Place free at ${unit.name}: ${c.reference} moves on`,
+        [
+          `A place at ${unit.name} has come free.`,
+          'The case now moves on from the queue to the study visit. Propose a time for the study visit.',
+        ],
+        lang,
+      );
 }
 
-const CLOCK_TEXT: Record<ClockName, { sv: string; en: string }> = {
+/** What each clock asks for, as one sentence. */
+export const CLOCK_TEXT: Record<ClockName, Record<MailLang, string>> = {
   intakeDecision: {
-    sv: 'anvisningen väntar på att tas emot eller avböjas.',
-    en: 'the referral is waiting to be accepted or declined.',
+    sv: 'Anvisningen väntar på att tas emot eller avböjas.',
+    en: 'The referral is waiting to be accepted or declined.',
   },
   studyVisitProposal: {
-    sv: 'väntar på att en tid för studiebesök föreslås.',
-    en: 'is waiting for a study-visit time to be proposed.',
+    sv: 'Ärendet väntar på att en tid för studiebesök föreslås.',
+    en: 'The case is waiting for a study-visit time to be proposed.',
   },
   studyVisitOutcome: {
-    sv: 'väntar på att utfallet av studiebesöket registreras.',
-    en: 'is waiting for the outcome of the study visit to be recorded.',
+    sv: 'Studiebesöket har varit. Skriv in hur det gick.',
+    en: 'The study visit has taken place. Record how it went.',
   },
   startupMeeting: {
-    sv: 'väntar på att en handledare utses och uppstartsmötet bokas.',
-    en: 'is waiting for a supervisor to be assigned and the start-up meeting to be booked.',
+    sv: 'Ärendet väntar på att en handledare utses och uppstartsmötet bokas.',
+    en: 'The case is waiting for a supervisor to be assigned and the start-up meeting to be booked.',
   },
   individualPlan: {
-    sv: 'väntar på att den individuella planeringen från uppstartsmötet registreras.',
-    en: 'is waiting for the individual plan from the start-up meeting to be recorded.',
+    sv: 'Uppstartsmötet har varit. Skriv in den individuella planeringen.',
+    en: 'The start-up meeting has taken place. Record the individual plan.',
   },
   talk: {
-    sv: 'ett handledningssamtal ska hållas och registreras.',
-    en: 'a supervision talk is due and should be recorded.',
+    sv: 'Det är dags för ett handledningssamtal. Håll samtalet och skriv in det.',
+    en: 'A supervision talk is due. Hold the talk and record it.',
   },
   followUpRequested: {
-    sv: 'ett handledningssamtal visade sämre arbetsförmåga: boka ett uppföljningsmöte.',
-    en: 'a supervision talk showed a decline in work capacity: book a follow-up meeting.',
+    sv: 'Ett handledningssamtal visade sämre arbetsförmåga. Boka ett uppföljningsmöte.',
+    en: 'A supervision talk showed a decline in work capacity. Book a follow-up meeting.',
   },
   followUp: {
-    sv: 'det är snart dags för uppföljningsmöte med handläggaren: boka en tid.',
-    en: 'a follow-up meeting with the case officer is due soon: book a time.',
+    sv: 'Det är snart dags för uppföljningsmöte med handläggaren. Boka en tid.',
+    en: 'A follow-up meeting with the case officer is due soon. Book a time.',
   },
   followUpRecord: {
-    sv: 'uppföljningsmötet har hållits: registrera vad som beslutades.',
-    en: 'the follow-up meeting has taken place: record what was decided.',
+    sv: 'Uppföljningsmötet har varit. Skriv in vad ni bestämde.',
+    en: 'The follow-up meeting has taken place. Record what was decided.',
   },
   closingPlan: {
-    sv: 'den planerade perioden slutar om fyra veckor: planera avslutningsmötet.',
-    en: 'the planned period ends in four weeks: plan the closing meeting.',
+    sv: 'Den planerade perioden slutar om fyra veckor. Planera avslutningsmötet.',
+    en: 'The planned period ends in four weeks. Plan the closing meeting.',
   },
   pauseCheckIn: {
-    sv: 'arbetsträningen är pausad: stäm av hur behandlingen går.',
-    en: 'the work training is paused: check in on how the treatment is going.',
+    sv: 'Arbetsträningen är pausad. Hör efter hur behandlingen går.',
+    en: 'The work training is paused. Check in on how the treatment is going.',
   },
   closingMeeting: {
-    sv: 'ärendet ska avslutas: boka avslutningsmötet.',
-    en: 'the case is closing: book the closing meeting.',
+    sv: 'Ärendet ska avslutas. Boka avslutningsmötet.',
+    en: 'The case is closing. Book the closing meeting.',
   },
   closingRecord: {
-    sv: 'avslutningsmötet har hållits: registrera sammanfattning och utfall.',
-    en: 'the closing meeting has taken place: record the summary and outcome.',
+    sv: 'Avslutningsmötet har varit. Skriv in sammanfattning och utfall.',
+    en: 'The closing meeting has taken place. Record the summary and the outcome.',
   },
   afterClosingFourWeeks: {
-    sv: 'fyra veckor efter avslut: ange var deltagaren är nu.',
-    en: 'four weeks after the end: say where the participant is now.',
+    sv: 'Det har gått fyra veckor sedan avslutet. Svara på var deltagaren är nu.',
+    en: 'Four weeks have passed since the end. Say where the participant is now.',
   },
   afterClosingSixMonths: {
-    sv: 'sex månader efter avslut: ange var deltagaren är nu.',
-    en: 'six months after the end: say where the participant is now.',
+    sv: 'Det har gått sex månader sedan avslutet. Svara på var deltagaren är nu.',
+    en: 'Six months have passed since the end. Say where the participant is now.',
   },
   repair: {
-    sv: 'ett steg i arbetsflödet misslyckades och behöver rättas.',
-    en: 'a workflow step failed and needs correcting.',
+    sv: 'Ett steg i ärendet gick inte att göra och behöver rättas.',
+    en: 'A step of the case could not be done and needs correcting.',
   },
 };
 
 /** A reminder (to whoever acts) or an escalation (to the coordinators) from a clock. */
-export function clockNotice(c: CaseRecord, n: DueNotice, to: string[], baseUrl: string): OutgoingMessage {
-  const t = CLOCK_TEXT[n.clock];
-  const subject =
-    n.kind === 'escalation' ? { sv: 'Försenat', en: 'Overdue' } : { sv: 'Påminnelse', en: 'Reminder' };
-  return staffMail(c, to, baseUrl, subject, t);
+export function clockNotice(
+  c: CaseRecord,
+  n: DueNotice,
+  to: string[],
+  baseUrl: string,
+  lang: MailLang = STAFF_LANG,
+): OutgoingMessage {
+  const what = CLOCK_TEXT[n.clock][lang];
+  const esc = n.kind === 'escalation';
+  const tag = lang === 'sv' ? (esc ? 'Försenat' : 'Påminnelse') : esc ? 'Overdue' : 'Reminder';
+  const lead = esc
+    ? [
+        what,
+        lang === 'sv'
+          ? 'Det här är försenat. Se till att någon gör det.'
+          : 'This is overdue. Make sure someone does it.',
+      ]
+    : [what];
+  return staffMail(c, to, baseUrl, `${tag}: ${c.reference}`, lead, lang);
 }
 
 /** The case officer is asked where the participant is now (a form behind the link). */
@@ -204,146 +255,434 @@ export function afterClosingRequest(
   clock: 'afterClosingFourWeeks' | 'afterClosingSixMonths',
   to: string[],
   baseUrl: string,
+  lang: MailLang = STAFF_LANG,
 ): OutgoingMessage {
-  return staffMail(
-    c,
-    to,
-    baseUrl,
-    { sv: 'Uppföljning efter avslut', en: 'Follow-up after closing' },
-    CLOCK_TEXT[clock],
-  );
+  const subject =
+    lang === 'sv' ? `Uppföljning efter avslut: ${c.reference}` : `Follow-up after closing: ${c.reference}`;
+  return staffMail(c, to, baseUrl, subject, [CLOCK_TEXT[clock][lang]], lang);
 }
 
-const MEETING_NAME: Record<MeetingKind, { sv: string; en: string }> = {
-  startup: { sv: 'Uppstartsmöte', en: 'Start-up meeting' },
-  followUp: { sv: 'Uppföljningsmöte', en: 'Follow-up meeting' },
-  closing: { sv: 'Avslutningsmöte', en: 'Closing meeting' },
+const ROLE_NAME: Record<MailRole, Record<MailLang, string>> = {
+  participant: { sv: 'deltagaren', en: 'the participant' },
+  caseOfficer: { sv: 'handläggaren', en: 'the case officer' },
+  supervisor: { sv: 'handledaren', en: 'the supervisor' },
 };
 
-export function attendeeAddresses(c: CaseRecord, m: Pick<Meeting, 'attendees'>) {
-  const of = (a: Attendee) =>
+/** Mail to an address on the case bounced or was marked as spam: the coordinators check it. */
+export function addressProblemNotice(
+  c: CaseRecord,
+  who: MailRole,
+  kind: 'bounce' | 'complaint',
+  to: string[],
+  baseUrl: string,
+  lang: MailLang = STAFF_LANG,
+): OutgoingMessage {
+  const role = ROLE_NAME[who][lang];
+  return lang === 'sv'
+    ? staffMail(
+        c,
+        to,
+        baseUrl,
+        `Kontrollera e-postadressen: ${c.reference}`,
+        [
+          kind === 'bounce'
+            ? `E-post till ${role} kom inte fram.`
+            : `Mottagaren har markerat e-post från oss som skräppost. Det gäller e-post till ${role}.`,
+          'Kontrollera e-postadressen på ärendet och rätta den. Då skickar vi inbjudningarna igen.',
+        ],
+        lang,
+      )
+    : staffMail(
+        c,
+        to,
+        baseUrl,
+        `Check the e-mail address: ${c.reference}`,
+        [
+          kind === 'bounce'
+            ? `E-mail to ${role} did not arrive.`
+            : `The recipient marked e-mail from us as spam. It is about e-mail to ${role}.`,
+          'Check the e-mail address on the case and correct it. We then send the invitations again.',
+        ],
+        lang,
+      );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Meeting mails: the invitation of each SEQUENCE (a REQUEST, updated in place when moved, or a
+// CANCEL), and the reminder the day before. The participant gets their own copy, in their
+// language, with their link; staff get one copy, in Swedish, with the case.
+
+const MEETING_NAME: Record<AnyMeetingKind, Record<MailLang, { name: string; the: string }>> = {
+  studyVisit: {
+    sv: { name: 'Studiebesök', the: 'studiebesöket' },
+    en: { name: 'Study visit', the: 'the study visit' },
+  },
+  startup: {
+    sv: { name: 'Uppstartsmöte', the: 'uppstartsmötet' },
+    en: { name: 'Start-up meeting', the: 'the start-up meeting' },
+  },
+  followUp: {
+    sv: { name: 'Uppföljningsmöte', the: 'uppföljningsmötet' },
+    en: { name: 'Follow-up meeting', the: 'the follow-up meeting' },
+  },
+  closing: {
+    sv: { name: 'Avslutningsmöte', the: 'avslutningsmötet' },
+    en: { name: 'Closing meeting', the: 'the closing meeting' },
+  },
+};
+
+export const meetingName = (kind: AnyMeetingKind, lang: MailLang) => MEETING_NAME[kind][lang].name;
+
+/** Who else comes, as the participant reads it. */
+function alsoComing(attendees: readonly Attendee[], lang: MailLang): string | undefined {
+  const sup = attendees.includes('supervisor');
+  const off = attendees.includes('caseOfficer');
+  if (lang === 'sv') {
+    if (sup && off) return 'Din handledare och din handläggare kommer också.';
+    if (sup) return 'Din handledare kommer också.';
+    if (off) return 'Din handläggare kommer också.';
+    return undefined;
+  }
+  if (sup && off) return 'Your supervisor and your case officer will also be there.';
+  if (sup) return 'Your supervisor will also be there.';
+  if (off) return 'Your case officer will also be there.';
+  return undefined;
+}
+
+export interface AttendeeAddress {
+  email: string;
+  name?: string;
+  role: Attendee;
+}
+
+export function attendeeAddresses(c: CaseRecord, m: Pick<MeetingView, 'attendees'>): AttendeeAddress[] {
+  const of = (a: Attendee): AttendeeAddress | undefined =>
     a === 'participant'
-      ? { email: c.participant.email }
+      ? { email: c.participant.email, role: a }
       : a === 'supervisor'
         ? c.supervisor
-          ? { email: c.supervisor.email, name: c.supervisor.name }
+          ? { email: c.supervisor.email, name: c.supervisor.name, role: a }
           : undefined
-        : { email: c.caseOfficer.email, name: c.caseOfficer.name };
-  return m.attendees.map(of).filter((x): x is { email: string; name?: string } => !!x);
+        : { email: c.caseOfficer.email, name: c.caseOfficer.name, role: a };
+  return m.attendees.map(of).filter((x): x is AttendeeAddress => !!x);
 }
 
-const shortWhen = (iso: string, locale: 'sv-SE' | 'en-GB') =>
-  new Intl.DateTimeFormat(locale, {
-    timeZone: 'Europe/Stockholm',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
+/** One copy of a meeting mail: who it goes to and its message (the participant's with their link). */
+export interface MailCopy {
+  copy: 'participant' | 'staff';
+  to: string[];
+  /** Whether the copy carries the participant's own link (the build needs its URL). */
+  needsLink: boolean;
+  build(link?: string): OutgoingMessage;
+}
 
-/**
- * The mail of a meeting's current SEQUENCE to everyone in it except the organizer: a calendar
- * REQUEST when it is booked or moved (same UID, higher SEQUENCE: calendars update the event in
- * place), a CANCEL when it is cancelled. The subject says what and when.
- */
-export function meetingInvitation(c: CaseRecord, unit: Unit | undefined, m: Meeting): OutgoingMessage {
-  const unitName = unit?.name ?? c.unitId;
-  const name = MEETING_NAME[m.kind];
-  const cancelled = !!m.cancelledAt;
-  const moved = !cancelled && !!m.movedAt;
-  const when = `${fmt(m.start, 'sv-SE')}–${timeOnly(m.end)}`;
-  const whenEn = `${fmt(m.start, 'en-GB')}–${timeOnly(m.end)}`;
-  const attendees = attendeeAddresses(c, m).filter(
-    (a) => a.email.toLowerCase() !== m.organizer.email.toLowerCase(),
-  );
-  const phone = unit?.phone ? [`Telefon / Phone: ${unit.phone}`] : [];
-  const calendar: CalendarInvite = {
-    uid: `${c.caseId}-${m.meetingId}@stegvis`,
-    sequence: m.sequence,
-    method: cancelled ? 'CANCEL' : 'REQUEST',
-    start: new Date(m.start),
-    end: new Date(m.end),
-    summary: `${name.sv} / ${name.en} – ${unitName}`,
-    description: `${name.sv} på ${unitName}. Ärende ${c.reference}.\n${name.en} at ${unitName}. Case ${c.reference}.`,
-    location: m.location,
-    organizer: m.organizer,
-    attendees: attendees.map((a) => ({ ...a, role: 'REQ-PARTICIPANT' as const })),
-  };
-  const lead = cancelled
-    ? {
-        sv: `${name.sv} på ${unitName} är inställt.`,
-        en: `The ${name.en.toLowerCase()} at ${unitName} is cancelled.`,
-      }
-    : moved
-      ? {
-          sv: `${name.sv} på ${unitName} har fått en ny tid.`,
-          en: `The ${name.en.toLowerCase()} at ${unitName} has a new time.`,
-        }
-      : { sv: `${name.sv} på ${unitName}.`, en: `${name.en} at ${unitName}.` };
-  const after = cancelled
-    ? {
-        sv: 'Mötet tas bort ur din kalender. Du behöver inte göra något mer.',
-        en: 'The meeting is removed from your calendar. You do not need to do anything else.',
-      }
-    : moved
-      ? {
-          sv: 'Kalenderinbjudan är bifogad och ersätter den gamla tiden.',
-          en: 'The calendar invitation is attached and replaces the old time.',
-        }
-      : { sv: 'Kalenderinbjudan finns bifogad.', en: 'The calendar invitation is attached.' };
-  const text = [
-    lead.sv,
-    '',
-    `${cancelled ? 'Tiden var' : 'Tid'}: ${when}`,
-    `Plats: ${m.location}`,
-    ...phone,
-    '',
-    after.sv,
-    '',
-    '---',
-    lead.en,
-    '',
-    `${cancelled ? 'The time was' : 'Time'}: ${whenEn}`,
-    `Place: ${m.location}`,
-    '',
-    after.en,
-  ].join('\n');
-  const tag = cancelled
-    ? { sv: 'Inställt: ', en: 'Cancelled: ' }
-    : moved
-      ? { sv: 'Ny tid: ', en: 'New time: ' }
-      : { sv: '', en: '' };
+export type MeetingMailKind = 'invitation' | 'reminder';
+
+interface Words {
+  subject: string;
+  lead: string[];
+  after: string[];
+}
+
+function participantWords(
+  m: MeetingView,
+  unitName: string,
+  phone: string | undefined,
+  kind: MeetingMailKind,
+  lang: MailLang,
+): Words {
+  const n = MEETING_NAME[m.kind][lang];
+  const when = whenShort(m.start, lang);
+  const coming = alsoComing(m.attendees, lang);
+  const staleReminder = m.reminderSentForSequence !== undefined && m.reminderSentForSequence < m.sequence;
+  const call = phone
+    ? lang === 'sv'
+      ? `Har du frågor? Ring ${unitName} på ${phone}. Du kan också svara på det här mejlet.`
+      : `Any questions? Call ${unitName} on ${phone}. You can also reply to this e-mail.`
+    : lang === 'sv'
+      ? 'Har du frågor? Svara på det här mejlet.'
+      : 'Any questions? Reply to this e-mail.';
+  if (lang === 'sv') {
+    if (kind === 'reminder')
+      return {
+        subject: `Påminnelse: ${n.name} i morgon, ${when}`,
+        lead: [
+          `Det här är en påminnelse. I morgon har du ${n.name.toLowerCase()} på ${unitName}.`,
+          ...(coming ? [coming] : []),
+        ],
+        after: [call],
+      };
+    if (m.cancelled)
+      return {
+        subject: `Inställt: ${n.name} ${when}`,
+        lead: [
+          `${cap(n.the)} på ${unitName} blir inte av. Det är inställt.`,
+          ...(staleReminder ? ['Du har fått en påminnelse om mötet. Den gäller inte längre.'] : []),
+        ],
+        after: ['Du behöver inte göra något. Vi hör av oss om en ny tid.', call],
+      };
+    if (m.moved)
+      return {
+        subject: `Ny tid: ${n.name} ${when}`,
+        lead: [
+          `${cap(n.the)} på ${unitName} har fått en ny tid. Den gamla tiden gäller inte längre.`,
+          ...(staleReminder ? ['Du har fått en påminnelse om den gamla tiden. Den gäller inte heller.'] : []),
+          ...(coming ? [coming] : []),
+        ],
+        after: ['Den nya tiden finns i kalenderinbjudan i mejlet.', call],
+      };
+    return {
+      subject: `${n.name} ${when} på ${unitName}`,
+      lead: [`Välkommen på ${n.name.toLowerCase()} på ${unitName}.`, ...(coming ? [coming] : [])],
+      after: ['Tiden finns också i kalenderinbjudan i mejlet.', call],
+    };
+  }
+  if (kind === 'reminder')
+    return {
+      subject: `Reminder: ${n.name} tomorrow, ${when}`,
+      lead: [
+        `This is a reminder. Tomorrow you have ${n.the.replace(/^the /, 'a ')} at ${unitName}.`,
+        ...(coming ? [coming] : []),
+      ],
+      after: [call],
+    };
+  if (m.cancelled)
+    return {
+      subject: `Cancelled: ${n.name} ${when}`,
+      lead: [
+        `${cap(n.the)} at ${unitName} will not take place. It is cancelled.`,
+        ...(staleReminder ? ['You have had a reminder of the meeting. It no longer applies.'] : []),
+      ],
+      after: ['You do not need to do anything. We will contact you about a new time.', call],
+    };
+  if (m.moved)
+    return {
+      subject: `New time: ${n.name} ${when}`,
+      lead: [
+        `${cap(n.the)} at ${unitName} has a new time. The old time no longer applies.`,
+        ...(staleReminder ? ['You have had a reminder of the old time. It no longer applies either.'] : []),
+        ...(coming ? [coming] : []),
+      ],
+      after: ['The new time is in the calendar invitation in this e-mail.', call],
+    };
   return {
-    to: attendees.map((a) => a.email),
-    replyTo: m.organizer.email,
-    subject: `${tag.sv}${name.sv} ${shortWhen(m.start, 'sv-SE')} / ${tag.en}${name.en} ${shortWhen(m.start, 'en-GB')} – ${unitName}`,
-    text,
-    calendar,
+    subject: `${n.name} on ${when}, ${unitName}`,
+    lead: [`Welcome to ${n.the.replace(/^the /, 'a ')} at ${unitName}.`, ...(coming ? [coming] : [])],
+    after: ['The time is also in the calendar invitation in this e-mail.', call],
   };
 }
 
+function staffWords(
+  c: CaseRecord,
+  m: MeetingView,
+  unitName: string,
+  kind: MeetingMailKind,
+  lang: MailLang,
+): Words {
+  const n = MEETING_NAME[m.kind][lang];
+  const when = whenShort(m.start, lang);
+  const ref = c.reference;
+  const staleReminder = m.reminderSentForSequence !== undefined && m.reminderSentForSequence < m.sequence;
+  if (lang === 'sv') {
+    if (kind === 'reminder')
+      return {
+        subject: `Påminnelse: ${n.name} i morgon, ${when}: ${ref}`,
+        lead: [`Det här är en påminnelse. I morgon är det ${n.the} på ${unitName}.`],
+        after: [],
+      };
+    if (m.cancelled)
+      return {
+        subject: `Inställt: ${n.name} ${when}: ${ref}`,
+        lead: [
+          `${cap(n.the)} på ${unitName} är inställt.`,
+          ...(staleReminder ? ['Påminnelsen om mötet gäller inte längre.'] : []),
+        ],
+        after: ['Mötet tas bort ur kalendern.'],
+      };
+    if (m.moved)
+      return {
+        subject: `Ny tid: ${n.name} ${when}: ${ref}`,
+        lead: [
+          `${cap(n.the)} på ${unitName} har fått en ny tid. Den gamla tiden gäller inte längre.`,
+          ...(staleReminder ? ['Påminnelsen om den gamla tiden gäller inte heller.'] : []),
+        ],
+        after: ['Kalenderinbjudan i mejlet ersätter den gamla.'],
+      };
+    return {
+      subject: `${n.name} ${when}: ${ref}`,
+      lead: [`Du är inbjuden till ${n.name.toLowerCase()} på ${unitName}.`],
+      after: ['Kalenderinbjudan finns i mejlet.'],
+    };
+  }
+  if (kind === 'reminder')
+    return {
+      subject: `Reminder: ${n.name} tomorrow, ${when}: ${ref}`,
+      lead: [`This is a reminder. Tomorrow is ${n.the} at ${unitName}.`],
+      after: [],
+    };
+  if (m.cancelled)
+    return {
+      subject: `Cancelled: ${n.name} ${when}: ${ref}`,
+      lead: [
+        `${cap(n.the)} at ${unitName} is cancelled.`,
+        ...(staleReminder ? ['The reminder of the meeting no longer applies.'] : []),
+      ],
+      after: ['The meeting is removed from the calendar.'],
+    };
+  if (m.moved)
+    return {
+      subject: `New time: ${n.name} ${when}: ${ref}`,
+      lead: [
+        `${cap(n.the)} at ${unitName} has a new time. The old time no longer applies.`,
+        ...(staleReminder ? ['The reminder of the old time no longer applies either.'] : []),
+      ],
+      after: ['The calendar invitation in this e-mail replaces the old one.'],
+    };
+  return {
+    subject: `${n.name} ${when}: ${ref}`,
+    lead: [`You are invited to ${n.the.replace(/^the /, 'a ')} at ${unitName}.`],
+    after: ['The calendar invitation is in this e-mail.'],
+  };
+}
+
+const FACTS: Record<MailLang, { when: string; whenWas: string; where: string; phone: string }> = {
+  sv: { when: 'När', whenWas: 'Tiden var', where: 'Var', phone: 'Telefon' },
+  en: { when: 'When', whenWas: 'The time was', where: 'Where', phone: 'Phone' },
+};
+
+const LINK: Record<MailLang, { text: string; label: string; note: string }> = {
+  sv: {
+    text: 'Kan du komma? Svara här. Du kan också be om en annan tid.',
+    label: 'Svara på inbjudan',
+    note: 'Länken fungerar tills mötet börjar.',
+  },
+  en: {
+    text: 'Can you come? Answer here. You can also ask for another time.',
+    label: 'Answer the invitation',
+    note: 'The link works until the meeting starts.',
+  },
+};
+
 /**
- * Gives the participant their own copy of a meeting mail, with their link to answer (the link is
- * theirs alone: it never goes to staff), and the others the mail as it was. A cancellation has
- * nothing to answer and is not split.
+ * The mails of one meeting: to everyone in it but its organizer (a REQUEST never goes to the
+ * ORGANIZER), the participant's own copy apart. `kind` is the invitation of the current SEQUENCE
+ * (booked, moved or cancelled, with its calendar part) or the reminder the day before (no
+ * calendar part: the event is already in the calendar).
  */
-export function withParticipantLink(
-  mail: OutgoingMessage,
-  participantEmail: string,
-  url: string,
-): OutgoingMessage[] {
-  const isParticipant = (a: string) => a.toLowerCase() === participantEmail.toLowerCase();
-  if (!mail.to.some(isParticipant)) return [mail];
-  const [sv, en = ''] = mail.text.split('\n---\n');
-  const answer = {
-    sv: `Kommer du? Svara här, eller be om en annan tid:\n${url}\nLänken fungerar tills mötet börjar.`,
-    en: `Are you coming? Answer here, or ask for another time:\n${url}\nThe link works until the meeting starts.`,
+export function meetingMails(
+  c: CaseRecord,
+  unit: Unit | undefined,
+  m: MeetingView,
+  kind: MeetingMailKind,
+  baseUrl: string,
+  /** Only this person's copy (an invitation sent again after their address was corrected). */
+  only?: Attendee,
+): MailCopy[] {
+  const unitName = unitNameOf(c, unit);
+  const organizer = m.organizer.email.toLowerCase();
+  const attendees = attendeeAddresses(c, m).filter((a) => a.email.toLowerCase() !== organizer);
+  const wanted = (a: AttendeeAddress) => !only || a.role === only;
+  const participant = attendees.filter((a) => a.role === 'participant' && wanted(a));
+  const staff = attendees.filter(
+    (a) =>
+      a.role !== 'participant' && a.email.toLowerCase() !== c.participant.email.toLowerCase() && wanted(a),
+  );
+  const plang: MailLang = c.participantLanguage === 'en' ? 'en' : 'sv';
+
+  const calendar = (lang: MailLang, description: string): CalendarInvite | undefined =>
+    kind === 'reminder'
+      ? undefined
+      : {
+          uid: calendarUid(c, m.meetingId),
+          sequence: m.sequence,
+          method: m.cancelled ? 'CANCEL' : 'REQUEST',
+          start: new Date(m.start),
+          end: new Date(m.end),
+          summary: `${MEETING_NAME[m.kind][lang].name} – ${unitName}`,
+          description,
+          location: m.location,
+          organizer: m.organizer,
+          attendees: attendees.map(({ email, name }) => ({
+            email,
+            ...(name ? { name } : {}),
+            role: 'REQ-PARTICIPANT' as const,
+          })),
+        };
+
+  const facts = (lang: MailLang, withPhone: boolean): [string, string][] => {
+    const f = FACTS[lang];
+    return [
+      [m.cancelled ? f.whenWas : f.when, whenLong(m.start, m.end, lang)],
+      [f.where, `${m.location}`],
+      ...(withPhone && unit?.phone ? [[f.phone, unit.phone] as [string, string]] : []),
+    ];
   };
-  const own: OutgoingMessage = {
-    ...mail,
-    to: mail.to.filter(isParticipant),
-    text: [sv?.trimEnd(), '', answer.sv, '', '---', en.trimStart(), '', answer.en].join('\n'),
-  };
-  const others = mail.to.filter((a) => !isParticipant(a));
-  return others.length ? [own, { ...mail, to: others }] : [own];
+
+  const copies: MailCopy[] = [];
+  if (participant.length) {
+    const lang = plang;
+    const w = participantWords(m, unitName, unit?.phone, kind, lang);
+    const answerable = !m.cancelled;
+    copies.push({
+      copy: 'participant',
+      to: participant.map((a) => a.email),
+      needsLink: answerable,
+      build: (link) => {
+        const doc: MailDoc = {
+          lang,
+          subject: w.subject,
+          lead: w.lead,
+          facts: facts(lang, true),
+          ...(answerable && link
+            ? { action: { text: LINK[lang].text, url: link, label: LINK[lang].label } }
+            : {}),
+          after: [...(answerable && link ? [LINK[lang].note] : []), ...w.after],
+        };
+        const r = renderMail(doc);
+        const phoneLine = unit?.phone ? `${FACTS[lang].phone} ${unitName}: ${unit.phone}` : unitName;
+        const cal = calendar(lang, phoneLine);
+        return {
+          to: participant.map((a) => a.email),
+          replyTo: m.organizer.email,
+          subject: r.subject,
+          text: r.text,
+          html: r.html,
+          ...(cal ? { calendar: cal } : {}),
+          tags: tags(c),
+        };
+      },
+    });
+  }
+  if (staff.length) {
+    const lang = STAFF_LANG;
+    const w = staffWords(c, m, unitName, kind, lang);
+    copies.push({
+      copy: 'staff',
+      to: staff.map((a) => a.email),
+      needsLink: false,
+      build: () => {
+        const s = STAFF[lang];
+        const r = renderMail({
+          lang,
+          subject: w.subject,
+          lead: w.lead,
+          facts: facts(lang, false),
+          action: { text: s.openCase, url: caseLink(c, baseUrl), label: s.openLabel },
+          after: w.after,
+          footer: s.caseLine(c.reference),
+        });
+        const cal = calendar(lang, `${s.caseLine(c.reference)} ${caseLink(c, baseUrl)}`);
+        return {
+          to: staff.map((a) => a.email),
+          replyTo: m.organizer.email,
+          subject: r.subject,
+          text: r.text,
+          html: r.html,
+          ...(cal ? { calendar: cal } : {}),
+          tags: tags(c),
+        };
+      },
+    });
+  }
+  return copies;
 }

@@ -43,6 +43,24 @@ export interface CaseRepository {
   /** Stores a participant's link (by the hash of its id; the id itself is never stored). */
   putLink(link: ParticipantLink): Promise<void>;
   getLink(hash: string): Promise<ParticipantLink | undefined>;
+  /**
+   * The mail ledger: one item per intent (a mail the platform means to send once). Claims the
+   * intent before sending: 'claimed' (send it now), 'sent' (it went out before: send nothing), or
+   * 'busy' (another attempt claimed it less than `leaseMs` ago and may be sending it right now).
+   * A claim older than the lease is taken over: that attempt died before recording the send.
+   */
+  claimMail(intent: MailIntent, o: { now: number; leaseMs: number }): Promise<'claimed' | 'sent' | 'busy'>;
+  /** Records that the claimed intent's mail was accepted by the mail service. */
+  markMailSent(intent: MailIntent, o: { now: number; messageId: string }): Promise<void>;
+  /** Gives a claim back after the send failed, so a retry sends at once. */
+  releaseMail(intent: MailIntent): Promise<void>;
+}
+
+/** A mail the platform sends once: the case it is about and a key naming what it is for. */
+export interface MailIntent {
+  caseId: string;
+  /** e.g. `invite:followUp-1:2:participant`; ids and numbers only, never personal data. */
+  key: string;
 }
 
 /**
@@ -103,6 +121,8 @@ export interface OutgoingMessage {
   text: string;
   html?: string;
   calendar?: CalendarInvite;
+  /** Sent with the mail (SES message tags) and given back in its bounce or complaint: ids only. */
+  tags?: { case: string };
 }
 
 export interface MailPort {

@@ -21,10 +21,17 @@ const privateHtml = (r: HttpResult): HttpResult => ({
 
 const path = (req: Req) => `/m/${req.params.token ?? ''}`;
 
+/** The participant's language, unless they chose one on the page (`?lang=`). */
+const langFor = (req: Req, participant?: 'sv' | 'en') =>
+  req.query.lang || !participant ? req.lang : participant;
+
 async function gone(req: Req, err: LinkGoneError) {
   logger.info('participant link gone', { reason: err.reason });
   return privateHtml(
-    htmlResponse(gonePage({ lang: req.lang, path: path(req), reason: err.reason, phone: err.phone }), 410),
+    htmlResponse(
+      gonePage({ lang: langFor(req, err.lang), path: path(req), reason: err.reason, phone: err.phone }),
+      410,
+    ),
   );
 }
 
@@ -32,8 +39,7 @@ export const handler = httpHandler('answers', {
   'GET /m/{token}': async (req) => {
     try {
       const view = await openLink(getDeps(), req.params.token ?? '');
-      const lang = req.query.lang ? req.lang : view.lang;
-      return privateHtml(htmlResponse(answerPage({ lang, path: path(req), view })));
+      return privateHtml(htmlResponse(answerPage({ lang: langFor(req, view.lang), path: path(req), view })));
     } catch (err) {
       if (err instanceof LinkGoneError) return gone(req, err);
       throw err;
@@ -44,14 +50,22 @@ export const handler = httpHandler('answers', {
     try {
       const { answer, view } = await answerLink(deps, req.params.token ?? '', req.form);
       logger.info('participant answered', { answer });
-      return privateHtml(htmlResponse(answeredPage({ lang: req.lang, path: path(req), view, answer })));
+      return privateHtml(
+        htmlResponse(answeredPage({ lang: langFor(req, view.lang), path: path(req), view, answer })),
+      );
     } catch (err) {
       if (err instanceof LinkGoneError) return gone(req, err);
       if (err instanceof ValidationError) {
         const view = await openLink(deps, req.params.token ?? '');
         return privateHtml(
           htmlResponse(
-            answerPage({ lang: req.lang, path: path(req), view, values: req.form, issues: err.issues }),
+            answerPage({
+              lang: langFor(req, view.lang),
+              path: path(req),
+              view,
+              values: req.form,
+              issues: err.issues,
+            }),
             400,
           ),
         );

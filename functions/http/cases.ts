@@ -1,6 +1,6 @@
 import { getDeps } from '#adapters/deps';
 import { logger } from '#adapters/logger';
-import { StepNotWaitingError, ValidationError } from '#core/errors';
+import { ForbiddenError, StepNotWaitingError, ValidationError } from '#core/errors';
 import {
   parseActivity,
   parseAfterClosing,
@@ -13,6 +13,8 @@ import {
   parseTalk,
 } from '#core/forms/actions';
 import { ACTION_NAMES, ACTIONS, type ActionName } from '#core/process/declaration';
+import { mayAct } from '#core/use-cases/act';
+import { correctAddress } from '#core/use-cases/addresses';
 import { recordAfterClosing, recordClosing, repairCase } from '#core/use-cases/closing';
 import { decideIntake } from '#core/use-cases/intake';
 import { cancelMeeting, moveMeeting, scheduleClosing, scheduleFollowUp } from '#core/use-cases/meetings';
@@ -91,6 +93,7 @@ const ACT: Record<ActionName, (req: Req) => Promise<unknown>> = {
   recordAfterClosing: (req) =>
     recordAfterClosing(getDeps(), signedIn(req), req.params.caseId ?? '', valid(parseAfterClosing(req.form))),
   repair: (req) => repairCase(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
+  correctAddress: (req) => correctAddress(getDeps(), signedIn(req), req.params.caseId ?? '', req.form),
 };
 
 /**
@@ -100,6 +103,10 @@ const ACT: Record<ActionName, (req: Req) => Promise<unknown>> = {
  */
 function caseAction(action: ActionName): RouteImpl {
   return async (req) => {
+    // Who may act is settled before the form is read: someone who may not gets the refusal, not
+    // field errors (which would tell them what the form asks).
+    const c = await getVisibleCase(getDeps(), signedIn(req), req.params.caseId ?? '');
+    if (!mayAct(signedIn(req), c, action)) throw new ForbiddenError(`Not allowed to ${action} on this case`);
     try {
       await ACT[action](req);
       logger.info('case action recorded', { caseId: req.params.caseId, action });

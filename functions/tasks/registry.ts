@@ -25,4 +25,14 @@ export type TaskName = (typeof TASKS)[number]['name'];
 export const JOBS = [{ name: 'reconcile', schedule: 'rate(15 minutes)' }] as const;
 export type JobName = (typeof JOBS)[number]['name'];
 
+/**
+ * Handlers of AWS events (not invoked by a state machine): each a Lambda from
+ * `functions/tasks/<name>.ts` behind an EventBridge rule. SES publishes the configuration set's
+ * bounces and complaints to the default bus; the local host's inbox sends the same events.
+ */
+export const EVENT_HANDLERS = [
+  { name: 'mail-events', source: 'aws.ses', eventTypes: ['Bounce', 'Complaint'] },
+] as const;
+export type EventHandlerName = (typeof EVENT_HANDLERS)[number]['name'];
+
 export const WORKFLOWS = [{ name: 'placement', file: 'placement.asl.json' }] as const;

@@ -7,17 +7,19 @@ import {
   FOLLOW_UP_DECISIONS,
   FOREIGN_BACKGROUNDS,
   LABOUR_MARKET_STATUSES,
-  type Meeting,
   OUTCOMES,
+  openMailProblems,
   TALK_POINTS,
   YES_NO_UNDISCLOSED,
 } from '#core/case';
 import type { FieldIssue } from '#core/errors';
+import { type MeetingView, meetingViews } from '#core/meeting-view';
 import { maskIdentityNumber } from '#core/personnummer';
 import type { CaseEntry } from '#core/ports';
 import { ACTIONS, type ActionName, STEPS } from '#core/process/declaration';
 import type { Unit } from '#core/units';
 import { currentStep, mayAct } from '#core/use-cases/act';
+import { ADDRESS_FIELD, addressOf } from '#core/use-cases/addresses';
 import { actionAvailability, actionAvailable, changeableMeetings } from '#core/use-cases/availability';
 import { html, type Raw, raw } from './html.ts';
 import { type Lang, t, tDynamic } from './i18n.ts';
@@ -178,6 +180,12 @@ ${textField({ ...f('note'), label: L(lang, 'field_note') })}`;
     case 'moveMeeting':
     case 'cancelMeeting':
       return meetingForms(o); // one pair of forms per booked meeting, below
+    case 'correctAddress': {
+      const roles = [...new Set(openMailProblems(c).map((x) => x.who))];
+      body = html`<p>${L(lang, 'correctAddressIntro')}</p>
+${roles.map((who) => textField({ ...f(ADDRESS_FIELD[who]), type: 'email', label: L(lang, `address_${who}`), hint: L(lang, `addressProblem_${openMailProblems(c).find((x) => x.who === who)?.kind ?? 'bounce'}`), value: v[ADDRESS_FIELD[who]] ?? addressOf(c, who), required: true }))}`;
+      break;
+    }
     case 'repair':
       body = html`<p>${L(lang, 'repairIntro')}</p>
 ${textField({ ...f('email'), type: 'email', label: t(lang, 'email'), value: v.email ?? c.participant.email })}
@@ -221,7 +229,11 @@ function meetingForms(o: CasePageOpts): Raw {
     const key = `${m.meetingId}`;
     const moving = o.form === 'moveMeeting' && o.values?.meetingId === m.meetingId;
     const cancelling = o.form === 'cancelMeeting' && o.values?.meetingId === m.meetingId;
-    const issues = moving ? (o.issues ?? []) : [];
+    // In the order of the form's fields, as every form's error summary is.
+    const order = ['meetingId', 'date', 'startTime', 'endTime', 'location'];
+    const issues = moving
+      ? [...(o.issues ?? [])].sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field))
+      : [];
     const v = moving ? (o.values ?? {}) : {};
     const at = stockholmParts(m.start);
     const until = stockholmParts(m.end);
@@ -260,10 +272,19 @@ function inFormOrder(issues: readonly FieldIssue[], body: Raw): FieldIssue[] {
   return [...issues].sort((a, b) => at(a) - at(b));
 }
 
+/** Where a meeting's mail stands, as a catalogue key. */
+function meetingStatus(m: MeetingView): string {
+  const sent = m.invitationSentForSequence === m.sequence;
+  if (m.cancelled) return sent ? 'meetingCancelled' : 'cancellationPending';
+  if (m.done) return 'recorded';
+  if (!sent) return 'invitationPending';
+  return m.moved ? 'updateSent' : 'invitationSent';
+}
+
 /** The participant's answer to a meeting's current time, as staff read it. */
-function answerLine(lang: Lang, m: Meeting, personal: boolean): Raw {
-  const a = m.participantAnswer;
-  if (!a || a.sequence !== m.sequence || m.cancelledAt) return html``;
+function answerLine(lang: Lang, m: MeetingView, personal: boolean): Raw {
+  const a = m.answer;
+  if (!a || a.sequence !== m.sequence || m.cancelled) return html``;
   return html`; <strong>${L(lang, a.answer === 'coming' ? 'answerComing' : 'answerOtherTime')}</strong>${personal && a.message ? html`: ”${a.message}”` : ''}`;
 }
 
@@ -274,24 +295,20 @@ function history(o: CasePageOpts): Raw {
   const { lang, c } = o;
   const personal = canSeeParticipant(o.principal, c);
   const parts: Raw[] = [];
-  if (c.studyVisit) {
-    const sv = c.studyVisit;
-    parts.push(html`<h3>${t(lang, 'studyVisit')}</h3><dl>
-${dd(t(lang, 'time'), `${formatDateTime(lang, sv.start)}–${formatDateTime(lang, sv.end).slice(-5)}`)}
-${dd(t(lang, 'location'), sv.location)}
-${dd(t(lang, 'status'), t(lang, sv.invitationSentForSequence === sv.sequence ? 'invitationSent' : 'invitationPending'))}
-${sv.participantAnswer?.sequence === sv.sequence ? dd(L(lang, 'participantAnswer'), html`${L(lang, sv.participantAnswer.answer === 'coming' ? 'answerComing' : 'answerOtherTime')}${personal && sv.participantAnswer.message ? html`: ”${sv.participantAnswer.message}”` : ''}`) : ''}
-${sv.outcome ? dd(t(lang, 'outcome'), L(lang, `outcome_${sv.outcome}`)) : ''}
-${sv.declineReason && personal ? dd(t(lang, 'declineReason'), sv.declineReason) : ''}
-</dl>`);
-  }
-  if (c.meetings.length)
+  const views = meetingViews(c);
+  if (views.length)
     parts.push(
-      html`<h3>${L(lang, 'meetings')}</h3><ul class="plain">${c.meetings.map(
+      html`<h3>${L(lang, 'meetings')}</h3><ul class="plain">${views.map(
         (m) =>
-          html`<li>${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}, ${m.location} – ${L(lang, m.cancelledAt ? (m.invitationSentForSequence === m.sequence ? 'meetingCancelled' : 'cancellationPending') : m.recordedAt ? 'recorded' : m.invitationSentForSequence === m.sequence ? (m.movedAt ? 'updateSent' : 'invitationSent') : 'invitationPending')}${answerLine(lang, m, personal)}</li>`,
+          html`<li>${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}–${formatDateTime(lang, m.end).slice(-5)}, ${m.location} – ${L(lang, meetingStatus(m))}${m.reminderSentForSequence === m.sequence && !m.cancelled ? html`; ${L(lang, 'reminderSent')}` : ''}${answerLine(lang, m, personal)}</li>`,
       )}</ul>`,
     );
+  const sv = c.studyVisit;
+  if (sv?.outcome)
+    parts.push(html`<h3>${t(lang, 'studyVisit')}</h3><dl>
+${dd(t(lang, 'outcome'), L(lang, `outcome_${sv.outcome}`))}
+${sv.declineReason && personal ? dd(t(lang, 'declineReason'), sv.declineReason) : ''}
+</dl>`);
   if (c.plan && personal)
     parts.push(html`<h3>${L(lang, 'plan')}</h3><dl>
 ${dd(L(lang, 'field_goals'), c.plan.goals)}${dd(L(lang, 'field_tasks'), c.plan.tasks.join(', '))}
@@ -374,6 +391,7 @@ export function casePage(o: CasePageOpts) {
   const body = html`<h1>${t(lang, 'caseTitle')} ${c.reference}</h1>
 ${notice}
 ${c.problem && isStaff(o.principal) ? html`<div class="error-summary" role="alert"><p>${L(lang, 'problemBanner')}</p></div>` : ''}
+${openMailProblems(c).length && isStaff(o.principal) ? html`<div class="error-summary" role="alert"><p>${L(lang, 'mailProblemBanner')} <a href="#form-correctAddress-h">${L(lang, 'action_correctAddress')}</a></p></div>` : ''}
 <dl>
 ${dd(t(lang, 'status'), tDynamic(lang, `status_${c.status}`))}
 ${dd(t(lang, 'phase'), tDynamic(lang, `phase_${c.phase}`))}
@@ -413,6 +431,7 @@ ${dd(t(lang, 'email'), c.participant.email)}
 ${dd(t(lang, 'phone'), c.participant.phone)}
 ${dd(t(lang, 'adaptationNeeds'), c.needs.adaptation)}
 ${dd(t(lang, 'language'), c.needs.languageSupport ? c.needs.language : t(lang, 'no'))}
+${dd(t(lang, 'mailLanguage'), t(lang, c.participantLanguage === 'en' ? 'mailLanguage_en' : 'mailLanguage_sv'))}
 </dl></section>`
     : ''
 }

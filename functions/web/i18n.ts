@@ -54,6 +54,12 @@ const STRINGS = {
   yes: { sv: 'Ja', en: 'Yes' },
   no: { sv: 'Nej', en: 'No' },
   language: { sv: 'Språk för stöd', en: 'Language for support' },
+  mailLanguage: {
+    sv: 'Språk i e-post och på svarssidan till deltagaren',
+    en: 'Language of e-mail and the answer page to the participant',
+  },
+  mailLanguage_sv: { sv: 'Svenska', en: 'Swedish' },
+  mailLanguage_en: { sv: 'Engelska', en: 'English' },
   period: { sv: 'Planerad period', en: 'Planned period' },
   plannedStart: { sv: 'Planerat startdatum', en: 'Planned start date' },
   plannedEnd: { sv: 'Planerat slutdatum', en: 'Planned end date' },

@@ -54,6 +54,7 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   action_recordClosing: e('Registrera avslutningsmötet', 'Record the closing meeting'),
   action_recordAfterClosing: e('Var är deltagaren nu?', 'Where is the participant now?'),
   action_repair: e('Rätta och fortsätt', 'Correct and continue'),
+  action_correctAddress: e('Kontrollera e-postadressen', 'Check the e-mail address'),
   submit_decideIntake: e('Spara beslut', 'Save decision'),
   submit_proposeStudyVisit: e('Skicka inbjudan', 'Send invitation'),
   submit_recordStudyVisitOutcome: e('Spara', 'Save'),
@@ -71,6 +72,7 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   submit_recordClosing: e('Spara och avsluta', 'Save and close'),
   submit_recordAfterClosing: e('Spara', 'Save'),
   submit_repair: e('Spara och fortsätt', 'Save and continue'),
+  submit_correctAddress: e('Spara och skicka inbjudningarna igen', 'Save and send the invitations again'),
   done_decideIntake: e('Beslutet är sparat.', 'The decision has been saved.'),
   done_proposeStudyVisit: e('Inbjudan skickas.', 'The invitation is being sent.'),
   done_recordStudyVisitOutcome: e('Utfallet är sparat.', 'The outcome has been saved.'),
@@ -114,6 +116,10 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   done_repair: e(
     'Uppgifterna är rättade; arbetsflödet fortsätter.',
     'The details are corrected; the workflow continues.',
+  ),
+  done_correctAddress: e(
+    'Adressen är sparad. Inbjudningar till kommande möten skickas till den igen.',
+    'The address has been saved. Invitations to coming meetings are sent to it again.',
   ),
   // Fields
   field_decision: e('Beslut', 'Decision'),
@@ -211,6 +217,7 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   talk_challenges: e('Utmaningar och orsaker', 'Challenges and their reasons'),
   talk_nextGoals: e('Mål för nästa period', 'Goals for the next period'),
   talk_actionPlan: e('Handlingsplan för nästa period', 'Action plan for the next period'),
+  meeting_studyVisit: e('Studiebesök', 'Study visit'),
   meeting_startup: e('Uppstartsmöte', 'Start-up meeting'),
   meeting_followUp: e('Uppföljningsmöte', 'Follow-up meeting'),
   meeting_closing: e('Avslutningsmöte', 'Closing meeting'),
@@ -314,6 +321,30 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   'issue_languageSupport.required': e(
     'Ange om deltagaren behöver språkstöd.',
     'State whether the participant needs language support.',
+  ),
+  'issue_participantEmail.required': e(
+    'Ange deltagarens e-postadress.',
+    "Enter the participant's e-mail address.",
+  ),
+  'issue_participantEmail.format': e(
+    'Ange en e-postadress som kan ta emot e-post, till exempel namn@exempel.se.',
+    'Enter an e-mail address that can receive mail, for example name@example.se.',
+  ),
+  'issue_caseOfficerEmail.required': e(
+    'Ange handläggarens e-postadress.',
+    "Enter the case officer's e-mail address.",
+  ),
+  'issue_caseOfficerEmail.format': e(
+    'Ange en e-postadress som kan ta emot e-post, till exempel namn@exempel.se.',
+    'Enter an e-mail address that can receive mail, for example name@example.se.',
+  ),
+  'issue_supervisorEmail.format': e(
+    'Ange en e-postadress som kan ta emot e-post, till exempel namn@exempel.se.',
+    'Enter an e-mail address that can receive mail, for example name@example.se.',
+  ),
+  'issue_mailLanguage.required': e(
+    'Välj språk för e-post till deltagaren.',
+    'Choose the language of e-mail to the participant.',
   ),
   'issue_language.required': e(
     'Ange vilket språk stödet ska ges på.',
@@ -466,6 +497,7 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   invitationSent: e('inbjudan skickad', 'invitation sent'),
   invitationPending: e('inbjudan skickas', 'invitation being sent'),
   updateSent: e('flyttat, ny tid skickad', 'moved, new time sent'),
+  reminderSent: e('påminnelse skickad', 'reminder sent'),
   meetingCancelled: e('avbokat, alla meddelade', 'cancelled, everyone told'),
   cancellationPending: e('avbokat, meddelande skickas', 'cancelled, notice being sent'),
   cancelMeetingHint: e(
@@ -491,6 +523,22 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   problemBanner: e(
     'Ett steg i arbetsflödet misslyckades, t.ex. ett e-postmeddelande som inte kunde skickas. Rätta uppgifterna nedan och fortsätt.',
     'A workflow step failed, for example an e-mail that could not be sent. Correct the details below and continue.',
+  ),
+  correctAddressIntro: e(
+    'E-post till en adress i ärendet kom inte fram. Kontrollera adressen, till exempel med personen på telefon, och rätta den. Är adressen rätt, spara den som den är.',
+    'E-mail to an address on the case did not arrive. Check the address, for example with the person by phone, and correct it. If the address is right, save it as it is.',
+  ),
+  address_participant: e('Deltagarens e-postadress', "The participant's e-mail address"),
+  address_caseOfficer: e('Handläggarens e-postadress', "The case officer's e-mail address"),
+  address_supervisor: e('Handledarens e-postadress', "The supervisor's e-mail address"),
+  addressProblem_bounce: e('E-post till adressen kom inte fram.', 'E-mail to this address did not arrive.'),
+  addressProblem_complaint: e(
+    'Mottagaren markerade e-post från oss som skräppost.',
+    'The recipient marked e-mail from us as spam.',
+  ),
+  mailProblemBanner: e(
+    'E-post till en adress i ärendet kom inte fram. Kontrollera e-postadressen.',
+    'E-mail to an address on the case did not arrive. Check the e-mail address.',
   ),
   repairIntro: e('Kontrollera deltagarens kontaktuppgifter.', "Check the participant's contact details."),
   todoTitle: e('Att göra', 'To do'),
@@ -538,6 +586,10 @@ const REFUSALS: Record<string, Entry> = {
   meetingRecorded: e(
     'Mötet är redan registrerat och kan inte flyttas eller avbokas. Inget sparades.',
     'The meeting is already recorded and cannot be moved or cancelled. Nothing was saved.',
+  ),
+  noMailProblem: e(
+    'Det finns ingen e-postadress att kontrollera i ärendet. Inget sparades.',
+    'There is no e-mail address to check on the case. Nothing was saved.',
   ),
   sixMonthsNotYet: e(
     'Sexmånadersuppföljningen öppnar {from}. Inget sparades.',

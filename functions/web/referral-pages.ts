@@ -66,6 +66,16 @@ ${radioGroup({
   ],
 })}
 ${textField({ ...f('language'), label: t(lang, 'language') })}
+${radioGroup({
+  ...f('mailLanguage'),
+  value: v.mailLanguage ?? 'sv',
+  label: t(lang, 'mailLanguage'),
+  required: true,
+  options: [
+    { value: 'sv', label: t(lang, 'mailLanguage_sv') },
+    { value: 'en', label: t(lang, 'mailLanguage_en') },
+  ],
+})}
 </fieldset>
 <fieldset><legend>${t(lang, 'period')}</legend>
 ${textField({ ...f('plannedStart'), type: 'date', label: t(lang, 'plannedStart'), hint: t(lang, 'dateHint'), required: true })}

@@ -86,14 +86,19 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
     );
   };
 
-  const referral = async (unitId: string, n: number) => {
+  const referral = async (
+    unitId: string,
+    n: number,
+    o: { email?: string; mailLanguage?: 'sv' | 'en' } = {},
+  ) => {
     const now = Date.parse(h.now);
+    const email = o.email ?? `deltagare${n}@example.se`;
     const r = await check(
       await anna.post('/referrals', {
         submissionId: `demo-${randomBytes(12).toString('hex')}`,
         participantName: `Demo Deltagare ${n}`,
         identityNumber: exampleIdentityNumber(n),
-        email: `deltagare${n}@example.se`,
+        email,
         phone: '070-123 45 67',
         gender: ['woman', 'man', 'nonBinary'][n % 3] ?? 'woman',
         placementAgreementRef: `PÖ-DEMO-${n}`,
@@ -101,13 +106,14 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
         adaptationNeeds: '',
         languageSupport: 'no',
         language: '',
+        mailLanguage: o.mailLanguage ?? 'sv',
         plannedStart: stockholmDay(now + 7 * DAY),
         plannedEnd: stockholmDay(now + 180 * DAY),
       }),
       'referral',
     );
     const id = /\/cases\/([a-z0-9]+)/.exec(r.headers.get('location') ?? '')?.[1] ?? '';
-    emails.set(id, `deltagare${n}@example.se`);
+    emails.set(id, email);
     return id;
   };
   const emails = new Map<string, string>();
@@ -171,8 +177,12 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
   await record('studyVisitScheduling', scheduling);
 
   /** A case taken to the start-up meeting (booked), ready for the plan once it has passed. */
-  const toStartup = async (unitId: string, daysAhead = 1) => {
-    const id = await referral(unitId, ++n);
+  const toStartup = async (
+    unitId: string,
+    daysAhead = 1,
+    who: { email?: string; mailLanguage?: 'sv' | 'en' } = {},
+  ) => {
+    const id = await referral(unitId, ++n, who);
     await accept(id);
     await check(
       await karin.post(`/cases/${id}/study-visit`, await meetingTomorrow(daysAhead)),
@@ -181,8 +191,9 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
     await phase(id, 'studyVisitInvited');
     return id;
   };
-  // Far enough ahead that its participant can still answer at any time scale.
-  const invited = await toStartup('secondhand', 20);
+  // Far enough ahead that its participant can still answer at any time scale. This participant
+  // reads English: their invitation, reminder and answer page are in English.
+  const invited = await toStartup('secondhand', 20, { mailLanguage: 'en' });
   await record('studyVisitInvited', invited);
   // The participant answers through their own link: coming.
   const answer = await fetch(`${o.baseUrl}${await participantLink(invited)}`, {
@@ -191,6 +202,24 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
     body: 'answer=coming&message=',
   });
   if (answer.status !== 200) throw new Error(`the participant's answer: ${answer.status}`);
+
+  // A study visit moved (the same event, a new time) and one whose mail bounced: SES's simulator
+  // address bounces, and "check the e-mail address" is on Karin's list.
+  const movedVisit = await toStartup('secondhand', 15);
+  await check(
+    await karin.post(`/cases/${movedVisit}/meetings/move`, {
+      meetingId: 'study-visit',
+      ...(await meetingTomorrow(16)),
+    }),
+    'move the study visit',
+  );
+  await phase(movedVisit, 'studyVisitInvited');
+  await record('studyVisitInvited', movedVisit);
+  const bounced = await toStartup('secondhand', 15, { email: 'bounce@simulator.amazonses.com' });
+  await poll('the bounce', async () =>
+    (await (await karin.get(`/cases/${bounced}`)).text()).includes('form-correctAddress') ? true : undefined,
+  );
+  await record('studyVisitInvited', bounced);
 
   const wants = await toStartup('secondhand');
   await check(

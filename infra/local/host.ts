@@ -15,6 +15,7 @@ import { createLocalIssuer } from './auth-issuer.ts';
 import { loadClockAnchor } from './clock-anchor.ts';
 import { startGateway } from './gateway.ts';
 import { invoke } from './lambda-runtime.ts';
+import { startMailDesk } from './mail-desk.ts';
 import { persistLocalMail } from './mail-store.ts';
 import { seedUnits } from './seed.ts';
 import { checkJava, checkPortFree, ensureTable, startDynamoDb } from './services.ts';
@@ -138,9 +139,27 @@ export async function startLocalHost(o: HostOptions) {
     };
     const startSesLocal = typeof m.default === 'function' ? m.default : m.default.default;
     const kept = persistLocalMail(join(o.dataDir, 'mail', 'sent.jsonl'));
-    const ses = await startSesLocal({ host: o.host, port: o.sesPort });
-    if (kept.restored) o.log('local inbox restored', { mails: kept.restored });
+    // aws-ses-v2-local keeps the store and answers the SES API on an internal port; the mail desk
+    // in front of it (on the SES port) takes raw sends, shows the inbox, simulates bounces.
+    const ses = await startSesLocal({ host: '127.0.0.1', port: 0 });
     stops.push(() => new Promise<void>((r) => ses.close(() => r())));
+    const sesInternal = (ses.address() as { port: number }).port;
+    const desk = await startMailDesk({
+      host: o.host,
+      port: o.sesPort,
+      upstream: `http://127.0.0.1:${sesInternal}`,
+      store: kept.store,
+      onEvent: (event) => invoke(o.root, 'functions/tasks/mail-events.ts', 'stegvis-mail-events', event),
+      log: o.log,
+    });
+    stops.push(
+      () =>
+        new Promise<void>((r) => {
+          desk.server.close(() => r());
+          desk.server.closeAllConnections();
+        }),
+    );
+    if (kept.restored) o.log('local inbox restored', { mails: kept.restored });
 
     const substitutions: Record<string, string> = {};
     for (const t of TASKS) substitutions[t.substitution] = functionName(t.name);

@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
  * The store is an internal module of aws-ses-v2-local (pinned in package.json); a test
  * (test/integration/local-inbox.test.ts) fails if its shape changes.
  */
-interface SesLocalStore {
+export interface SesLocalStore {
   saveEmail: (email: unknown) => void;
   clearStore: () => void;
   getStoreReadonly: () => { emails: unknown[] };
@@ -21,7 +21,7 @@ const require = createRequire(import.meta.url);
 let patched = false;
 let target: string | undefined;
 
-export function persistLocalMail(file: string): { restored: number } {
+export function persistLocalMail(file: string): { restored: number; store: SesLocalStore } {
   const store = require('aws-ses-v2-local/dist/store.js') as SesLocalStore;
   if (typeof store.saveEmail !== 'function' || typeof store.getStoreReadonly !== 'function')
     throw new Error('aws-ses-v2-local: its store module has changed; the local inbox cannot be kept');
@@ -55,5 +55,5 @@ export function persistLocalMail(file: string): { restored: number } {
       if (target) writeFileSync(target, '');
     };
   }
-  return { restored };
+  return { restored, store };
 }

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FieldIssue } from '#core/errors';
 import { ACTIONS, type ActionName } from '#core/process/declaration';
@@ -20,6 +19,7 @@ import {
 import { type Lang, t, tDynamic } from '#web/i18n';
 import { issueText } from '#web/issue-texts';
 import { refusalText } from '#web/process-texts';
+import { checkPage, type InPage, launchChromium, signedIn as signInAs } from '../support/browser.ts';
 import { pollUntil, startTestHost, type TestHost } from '../support/host.ts';
 import { Session, USERS } from '../support/session.ts';
 
@@ -44,10 +44,6 @@ import { Session, USERS } from '../support/session.ts';
  * writer accepts, so no route leads there; the workflow test covers it.
  */
 
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
 const SCALE = 20_000;
 /** Meetings are booked this many real milliseconds ahead: time to fill the form, errors first. */
 const BOOKING_MARGIN_MS = 6_000;
@@ -59,8 +55,6 @@ const UNIT = {
   supervisor: 'Sami Handledare',
   landingWeeks: 4,
 };
-const DESKTOP = { width: 1280, height: 900 };
-const NARROW = 320;
 
 let host: TestHost;
 let browser: Browser;
@@ -116,51 +110,6 @@ function containsTemplate(actual: string, template: string): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Pages
-
-interface AxeViolation {
-  id: string;
-  impact?: string;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-/** The browser globals used inside page.evaluate (this project's tsconfig has no DOM types). */
-interface InPage {
-  document: {
-    documentElement: { scrollWidth: number; clientWidth: number };
-    activeElement: { id: string; closest(s: string): unknown } | null;
-  };
-  axe: { run(context: unknown, options: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> };
-}
-
-/** Every page visited: axe finds nothing; a page with errors also fits 320 px without sideways scrolling. */
-async function checkPage(p: Page, label: string, o: { narrow?: boolean } = {}) {
-  const { violations, passes } = await p.evaluate(async () => {
-    const g = globalThis as unknown as InPage;
-    const r = await g.axe.run(g.document, {
-      runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
-      resultTypes: ['violations'],
-    });
-    return { violations: r.violations, passes: r.passes.length };
-  });
-  const report = violations
-    .map(
-      (v) =>
-        `- ${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`).join('\n')}`,
-    )
-    .join('\n');
-  expect(passes, `axe ran no rules on ${label}`).toBeGreaterThan(0);
-  expect(violations, `axe violations on ${label} (${p.url()}):\n${report}`).toEqual([]);
-  if (o.narrow) {
-    await p.setViewportSize({ width: NARROW, height: 800 });
-    const { scrollWidth, clientWidth } = await p.evaluate(() => {
-      const d = (globalThis as unknown as InPage).document.documentElement;
-      return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth };
-    });
-    await p.setViewportSize(DESKTOP);
-    expect(clientWidth, `the viewport of ${label}`).toBeLessThanOrEqual(NARROW);
-    expect(scrollWidth, `sideways scrolling on ${label} at ${NARROW} px`).toBeLessThanOrEqual(clientWidth);
-  }
-}
 
 /** The form of an action on the case page: a region named by its heading. */
 const formOf = (p: Page, action: ActionName, lang: Lang = 'sv') =>
@@ -390,45 +339,10 @@ async function meetingHeld(kind: string, m: MeetingTime) {
 
 // ---------------------------------------------------------------------------------------------
 
-/** A browser context of its own for a person, signed in through the local sign-in page. */
-async function signedIn(name: RegExp, o: { checkSignInPage?: boolean } = {}): Promise<Page> {
-  const ctx = await browser.newContext({
-    baseURL: host.baseUrl,
-    locale: 'sv-SE',
-    timezoneId: 'Europe/Stockholm',
-    viewport: DESKTOP,
-  });
-  ctx.setDefaultTimeout(15_000);
-  ctx.setDefaultNavigationTimeout(20_000);
-  // axe in every page, as the browser opens it (not subject to the pages' CSP).
-  await ctx.addInitScript({ path: AXE_PATH });
-  const p = await ctx.newPage();
-  await p.goto('/todo');
-  await p.waitForURL(/\/local-auth\/oauth2\/authorize\?/);
-  if (o.checkSignInPage) await checkPage(p, 'the sign-in page');
-  await p.getByRole('radio', { name }).check();
-  await p.getByRole('button', { name: 'Logga in' }).click();
-  await p.waitForURL((u) => u.pathname === '/todo');
-  await checkPage(p, `"Att göra" (${name.source})`);
-  return p;
-}
+const signedIn = (name: RegExp, o: { checkSignInPage?: boolean } = {}) => signInAs(browser, host, name, o);
 
 beforeAll(async () => {
-  [host, browser] = await Promise.all([
-    startTestHost({ timeScale: SCALE }),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    }),
-  ]);
+  [host, browser] = await Promise.all([startTestHost({ timeScale: SCALE }), launchChromium()]);
   const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
   coordinatorApi = await new Session(host.baseUrl).signIn(USERS.coordinator);
   const period = { plannedStart: virtualDay(host, 7), plannedEnd: virtualDay(host, 300), unitId: UNIT.id };

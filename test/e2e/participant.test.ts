@@ -86,7 +86,7 @@ beforeAll(async () => {
     'proposeStudyVisit',
   );
   const mail = await pollUntil('the invitation', async () =>
-    (await inbox(host.sesUrl)).find((m) => sentTo(m, PARTICIPANT) && /studiebesök/.test(m.subject)),
+    (await inbox(host.sesUrl)).find((m) => sentTo(m, PARTICIPANT) && /studiebesök/i.test(m.subject)),
   );
   link = /\/m\/[A-Za-z0-9_-]{22,64}/.exec(mail.body.text ?? '')?.[0] ?? '';
   browser = await chromium.launch({

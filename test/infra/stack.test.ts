@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#adapters/config';
 import { TABLE_INDEXES } from '#adapters/table-schema';
 import { HTTP_HANDLERS, ROLES, routeKey, routes } from '#functions/routes';
-import { JOBS, TASKS, WORKFLOWS } from '#tasks/registry';
+import { EVENT_HANDLERS, JOBS, TASKS, WORKFLOWS } from '#tasks/registry';
 import { LAMBDA_RUNTIME } from '../../infra/cdk/constructs/function.ts';
 import { MIN_REASON_LENGTH } from '../../infra/cdk/nag.ts';
 import { REPO_ROOT } from '../../infra/cdk/paths.ts';
@@ -142,10 +142,14 @@ describe('Lambda functions', () => {
     ...HTTP_HANDLERS.map((name) => ({ fn: stack.functions.http[name], name: `http/${name}` })),
     { fn: stack.functions.authorizer, name: 'http/authorizer' },
     ...TASKS.map((task) => ({ fn: stack.functions.tasks[task.name], name: `tasks/${task.name}` })),
+    ...EVENT_HANDLERS.map((h) => ({ fn: stack.functions.events[h.name], name: `tasks/${h.name}` })),
   ];
 
-  it('builds one function per HTTP handler module, the authorizer one per task and one per scheduled job', () => {
-    template.resourceCountIs('AWS::Lambda::Function', HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length);
+  it('builds one function per HTTP handler module, the authorizer, one per task, scheduled job and event handler', () => {
+    template.resourceCountIs(
+      'AWS::Lambda::Function',
+      HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length + EVENT_HANDLERS.length,
+    );
     for (const { fn, name } of expectedEntries()) {
       expect(existsSync(join(REPO_ROOT, 'functions', `${name}.ts`)), name).toBe(true);
       expect(resources[logicalId(fn)]?.Type, name).toBe('AWS::Lambda::Function');
@@ -273,7 +277,9 @@ describe('logs and observability', () => {
   it('keeps every log group one month', () => {
     const groups = ofType('AWS::Logs::LogGroup');
     // One per function, the API access log and one per state machine.
-    expect(groups).toHaveLength(HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length + 1 + WORKFLOWS.length);
+    expect(groups).toHaveLength(
+      HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length + EVENT_HANDLERS.length + 1 + WORKFLOWS.length,
+    );
     for (const [id, group] of groups) expect(group.Properties?.RetentionInDays, id).toBe(30);
   });
 
@@ -290,7 +296,7 @@ describe('logs and observability', () => {
     expect(metrics.filter((m) => m === 'ExecutionsFailed')).toHaveLength(WORKFLOWS.length);
     expect(metrics.filter((m) => m === 'ExecutionsTimedOut')).toHaveLength(WORKFLOWS.length);
     expect(metrics.filter((m) => m === 'Errors')).toHaveLength(
-      HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length,
+      HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length + EVENT_HANDLERS.length,
     );
     expect(metrics).toContain('5xx');
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
@@ -371,6 +377,8 @@ describe('SES', () => {
         stack.functions.tasks['send-reminder'],
         // Moving the queue tells the coordinators that a place came free.
         stack.functions.tasks['release-place'],
+        // A bounce or complaint tells the coordinators to check the address.
+        stack.functions.events['mail-events'],
       ]
         .map((fn) => logicalId(fn.executionRole))
         .sort(),
@@ -381,9 +389,36 @@ describe('SES', () => {
         prop<{ Statement: { Action: string[]; Condition?: unknown }[] }>(p, 'PolicyDocument').Statement,
     );
     const send = statements.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail'));
-    expect(send).toHaveLength(4);
+    expect(send).toHaveLength(5);
     for (const st of send)
       expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@example.org' } });
+  });
+});
+
+describe('SES bounces and complaints', () => {
+  it('are published by the configuration set to the default event bus', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint'],
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
+      },
+    });
+    const dest = ofType('AWS::SES::ConfigurationSetEventDestination')[0]?.[1];
+    expect(JSON.stringify(dest?.Properties)).toContain('event-bus/default');
+  });
+
+  it('reach the mail-events handler through a rule on their event types', () => {
+    const fn = stack.functions.events['mail-events'];
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.ses'], detail: { eventType: ['Bounce', 'Complaint'] } },
+      Targets: Match.arrayWith([
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(fn), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 4 },
+        }),
+      ]),
+    });
   });
 });
 

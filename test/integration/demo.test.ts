@@ -22,7 +22,9 @@ describe('demo seed', () => {
       'intake',
       'closed',
       'studyVisitScheduling',
-      'studyVisitInvited',
+      'studyVisitInvited', // answered "coming", in English
+      'studyVisitInvited', // moved
+      'studyVisitInvited', // its mail bounced
       'startupScheduling',
       'startupScheduling', // its start-up meeting cancelled
       'startupPlanning',
@@ -44,8 +46,19 @@ describe('demo seed', () => {
     // Every kind of meeting mail: moved, cancelled; and one participant answered through their link.
     expect(mails.some((m) => /^Ny tid: Uppstartsmöte/.test(m.subject))).toBe(true);
     expect(mails.some((m) => /^Inställt: Uppstartsmöte/.test(m.subject))).toBe(true);
-    const invited = created.find((c) => c.phase === 'studyVisitInvited');
+    const [invited, moved, bounced] = created.filter((c) => c.phase === 'studyVisitInvited');
     const page = await (await karin.get(`/cases/${invited?.caseId}`)).text();
     expect(page).toContain('deltagaren kommer');
+    // In English for the participant who reads English; a study visit moved; a bounce to check.
+    expect(mails.some((m) => /^Study visit on /.test(m.subject))).toBe(true);
+    expect(mails.some((m) => /^Ny tid: Studiebesök/.test(m.subject))).toBe(true);
+    expect(
+      (await (await karin.get(`/cases/${moved?.caseId}`)).text()).includes('flyttat, ny tid skickad'),
+    ).toBe(true);
+    expect(mails.some((m) => m.subject === `Kontrollera e-postadressen: ${bounced?.reference}`)).toBe(true);
+    const todo = await (await karin.get('/todo')).text();
+    expect(todo).toContain(`/cases/${bounced?.caseId}#form-correctAddress-h`);
+    // Every mail has its HTML part.
+    expect(mails.every((m) => (m.body.html ?? '').startsWith('<!doctype html>'))).toBe(true);
   }, 170_000);
 });

@@ -53,7 +53,22 @@ describe('the local inbox', () => {
       (await inbox(host.sesUrl)).find((m) => sentTo(m, 'ines@example.se')),
     );
     const calendar = invitation.attachments?.find((a) => a.contentType.startsWith('text/calendar'));
-    expect(Buffer.from(calendar?.content ?? '', 'base64').toString('utf8')).toContain('METHOD:REQUEST');
+    const ics = Buffer.from(calendar?.content ?? '', 'base64').toString('utf8');
+    expect(ics).toContain('METHOD:REQUEST');
+
+    // The inbox page shows each mail whole: its calendar part as sent, its HTML part, a bounce button.
+    const page = await (await fetch(`${host.sesUrl}/`)).text();
+    expect(page).toContain(invitation.subject.replace(/&/g, '&amp;'));
+    expect(page).toContain('Kalenderdelen som skickad');
+    expect(page).toContain(`UID ${caseId}-study-visit@stegvis · SEQUENCE 0`);
+    expect(page.replace(/&#39;/g, "'")).toContain(
+      ics.split('\r\n').find((l) => l.startsWith('DTSTART')) ?? 'DTSTART',
+    );
+    expect(page).not.toContain('<script');
+    const html = await fetch(`${host.sesUrl}/mail/${invitation.messageId}.html`);
+    expect(html.headers.get('content-security-policy')).toContain('sandbox');
+    expect(await html.text()).toContain('<html lang="sv">');
+    expect(await (await fetch(`${host.sesUrl}/mail/${invitation.messageId}.ics`)).text()).toBe(ics);
     const before = await inbox(host.sesUrl);
 
     await host.restart();

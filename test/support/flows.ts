@@ -151,6 +151,8 @@ export interface ReferralValues {
   adaptationNeeds: string;
   languageSupport: string;
   language: string;
+  /** The language of mail to the participant (Swedish when left out). */
+  mailLanguage?: 'sv' | 'en';
   plannedStart: string;
   plannedEnd: string;
 }
@@ -327,6 +329,7 @@ export async function parsedMail(host: TestHost, m: StoredMail) {
 export interface CalendarRequest {
   method: string;
   uid: string;
+  sequence: number;
   organizer: string;
   attendees: string[];
   start: Date;
@@ -347,6 +350,7 @@ export function calendarOf(m: StoredMail): CalendarRequest {
   return {
     method: String(cal.getFirstPropertyValue('method')),
     uid: String(vevent.getFirstPropertyValue('uid')),
+    sequence: Number(vevent.getFirstPropertyValue('sequence')),
     organizer: String(vevent.getFirstPropertyValue('organizer')).toLowerCase(),
     attendees: vevent.getAllProperties('attendee').map((p) => String(p.getFirstValue()).toLowerCase()),
     start: (vevent.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate(),
@@ -354,6 +358,16 @@ export function calendarOf(m: StoredMail): CalendarRequest {
     icsText,
   };
 }
+
+/** Whether `m` carries the same calendar event, at the same SEQUENCE, as `mail` (another copy of it). */
+export const sameInvitation = (mail: StoredMail) => {
+  const a = calendarOf(mail);
+  return (m: StoredMail) => {
+    if (!(m.attachments ?? []).some((x) => /calendar|ics/.test(x.contentType))) return false;
+    const b = calendarOf(m);
+    return b.uid === a.uid && b.sequence === a.sequence && b.method === a.method;
+  };
+};
 
 /**
  * An accepted case through its study visit (proposed at `visit`, the participant wants to start)

@@ -4,6 +4,7 @@ import type {
   CaseEntry,
   CaseRepository,
   EntryKind,
+  MailIntent,
   MailPort,
   OutgoingMessage,
   PageRequest,
@@ -59,6 +60,29 @@ export class MemoryRepo implements CaseRepository {
   async getLink(hash: string) {
     const l = this.links.get(hash);
     return l ? { ...l } : undefined;
+  }
+  /** The mail ledger: intent → state. */
+  readonly mails = new Map<
+    string,
+    { state: 'sending' | 'sent' | 'released'; claimedAt: number; attempts: number }
+  >();
+  async claimMail(i: MailIntent, o: { now: number; leaseMs: number }) {
+    const k = `${i.caseId}#${i.key}`;
+    const cur = this.mails.get(k);
+    if (cur?.state === 'sent') return 'sent' as const;
+    if (cur?.state === 'sending' && cur.claimedAt >= o.now - o.leaseMs) return 'busy' as const;
+    this.mails.set(k, { state: 'sending', claimedAt: o.now, attempts: (cur?.attempts ?? 0) + 1 });
+    return 'claimed' as const;
+  }
+  async markMailSent(i: MailIntent) {
+    const k = `${i.caseId}#${i.key}`;
+    const cur = this.mails.get(k);
+    this.mails.set(k, { claimedAt: 0, attempts: 1, ...cur, state: 'sent' });
+  }
+  async releaseMail(i: MailIntent) {
+    const k = `${i.caseId}#${i.key}`;
+    const cur = this.mails.get(k);
+    if (cur?.state === 'sending') this.mails.set(k, { ...cur, state: 'released' });
   }
   readonly places = new Map<string, number>();
   readonly entries = new Map<string, CaseEntry[]>();

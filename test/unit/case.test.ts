@@ -9,7 +9,14 @@ import {
   normalizeCase,
   parseExecutionName,
 } from '#core/case';
-import { clockNotice, meetingInvitation, studyVisitInvitation } from '#core/messages';
+import { meetingViews } from '#core/meeting-view';
+import {
+  addressProblemNotice,
+  afterClosingRequest,
+  clockNotice,
+  meetingMails,
+  newReferralNotice,
+} from '#core/messages';
 import { CLOCKS, type ClockDecl } from '#core/process/declaration';
 import { derivePhase, stepOf } from '#core/process/derive';
 import { unitPolicy } from '#core/units';
@@ -117,52 +124,92 @@ describe('execution names', () => {
 });
 
 describe('e-mails carry no sensitive data', () => {
-  const c = sampleCase({ studyVisit: visit });
-  const sensitive = ['198112189876', '811218', 'Sara Hemlig', 'Utmattningssyndrom', 'arabiska', '0701234567'];
-  it('study-visit invitation', () => {
-    const [m] = studyVisitInvitation(c, undefined, visit.organizer);
-    if (!m?.calendar) throw new Error('expected a calendar invite');
-    const all = JSON.stringify(m);
-    for (const s of sensitive) expect(all).not.toContain(s);
-    expect(m.to).toEqual(['sara@example.se', 'anna@malmo.example']);
-    expect(m.calendar.method).toBe('REQUEST');
-    expect(m.calendar.start.toISOString()).toBe(visit.start);
-    expect(m.calendar.attendees.map((a) => a.email)).toEqual(['sara@example.se', 'anna@malmo.example']);
+  const c = sampleCase({
+    studyVisit: visit,
+    supervisor: { name: 'Sami', email: 'sami@stadsmissionen.example' },
+    participantLanguage: 'en',
   });
-  it('reminders and escalations', () => {
-    for (const kind of ['reminder', 'escalation'] as const) {
-      const m = clockNotice(
-        c,
-        { clock: 'studyVisitOutcome', kind, period: 0, at: 0 },
-        ['karin@stadsmissionen.example'],
-        'https://stegvis.example',
-      );
+  const sensitive = [
+    '198112189876',
+    '811218',
+    'Sara Hemlig',
+    'Sara',
+    'Utmattningssyndrom',
+    'arabiska',
+    '0701234567',
+  ];
+  const base = 'https://stegvis.example';
+  const startup: Meeting = {
+    meetingId: 'startup-1',
+    kind: 'startup',
+    start: visit.start,
+    end: visit.end,
+    location: 'REMAKE',
+    organizer: { name: 'Karin', email: 'karin@stadsmissionen.example' },
+    attendees: ['participant', 'supervisor', 'caseOfficer'],
+    sequence: 0,
+    scheduledAt: '2026-11-01T10:00:00.000Z',
+    scheduledBy: 'k1',
+  };
+  const views = [
+    ...meetingViews(c),
+    ...meetingViews({ ...c, meetings: [startup] }).filter((m) => m.kind === 'startup'),
+    ...meetingViews({ ...c, meetings: [{ ...startup, sequence: 1, movedAt: visit.start }] }).filter(
+      (m) => m.kind === 'startup',
+    ),
+    ...meetingViews({ ...c, meetings: [{ ...startup, sequence: 1, cancelledAt: visit.start }] }).filter(
+      (m) => m.kind === 'startup',
+    ),
+  ];
+  const meetingCopies = views.flatMap((m) =>
+    (['invitation', 'reminder'] as const).flatMap((kind) =>
+      meetingMails(c, undefined, m, kind, base).map((copy) => ({
+        copy,
+        mail: copy.build(`${base}/m/AbCdEfGhIjKlMnOpQrStUv`),
+      })),
+    ),
+  );
+
+  it('in no meeting mail, invitation or reminder, booked, moved or cancelled, in either copy', () => {
+    expect(meetingCopies.length).toBe(16);
+    for (const { mail } of meetingCopies) {
+      const all = JSON.stringify(mail);
+      for (const s of sensitive) expect(all).not.toContain(s);
+    }
+  });
+
+  it('in no staff notice', () => {
+    const notices = [
+      ...(['reminder', 'escalation'] as const).map((kind) =>
+        clockNotice(
+          c,
+          { clock: 'studyVisitOutcome', kind, period: 0, at: 0 },
+          ['karin@stadsmissionen.example'],
+          base,
+        ),
+      ),
+      newReferralNotice(c, undefined, ['karin@stadsmissionen.example'], base),
+      afterClosingRequest(c, 'afterClosingFourWeeks', ['anna@malmo.example'], base),
+      addressProblemNotice(c, 'participant', 'bounce', ['karin@stadsmissionen.example'], base),
+    ];
+    for (const m of notices) {
       const all = JSON.stringify(m);
       for (const s of sensitive) expect(all).not.toContain(s);
       expect(m.text).toContain('SV-2026-0001');
       expect(m.text).toContain('https://stegvis.example/cases/abc123def456ghi7');
     }
   });
-  it('meeting invitations, to everyone in the meeting but the organizer', () => {
-    const m = meetingInvitation(
-      { ...c, supervisor: { name: 'Sami', email: 'sami@stadsmissionen.example' } },
-      undefined,
-      {
-        meetingId: 'startup-1',
-        kind: 'startup',
-        start: visit.start,
-        end: visit.end,
-        location: 'REMAKE',
-        organizer: { name: 'Karin', email: 'karin@stadsmissionen.example' },
-        attendees: ['participant', 'supervisor', 'caseOfficer'],
-        sequence: 0,
-        scheduledAt: visit.start,
-        scheduledBy: 'k1',
-      },
-    );
-    for (const s of sensitive) expect(JSON.stringify(m)).not.toContain(s);
-    expect(m.to).toEqual(['sara@example.se', 'sami@stadsmissionen.example', 'anna@malmo.example']);
-    expect(m.calendar?.uid).toBe('abc123def456ghi7-startup-1@stegvis');
+
+  it('tells the participant nothing of the referral or the case: no reference, no case link', () => {
+    const own = meetingCopies.filter((x) => x.copy.copy === 'participant');
+    expect(own.length).toBe(8);
+    for (const { mail } of own) {
+      const all = JSON.stringify(mail);
+      expect(all).not.toContain('SV-2026-0001');
+      expect(all).not.toContain('/cases/');
+      expect(all).not.toMatch(/anvisning|referral/i);
+      expect(mail.to).toEqual(['sara@example.se']);
+    }
   });
 });
 

@@ -1,18 +1,25 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { buildIcs } from '#adapters/ical';
-import type { Meeting } from '#core/case';
-import { meetingInvitation, withParticipantLink } from '#core/messages';
+import type { CaseRecord, Meeting } from '#core/case';
+import { meetingViews } from '#core/meeting-view';
+import { meetingMails } from '#core/messages';
 import type { OutgoingMessage } from '#core/ports';
-import { caseIn, HOUR_MS, meeting, T0, UNIT } from '#test/support/use-case-world';
+import { caseIn, HOUR_MS, meeting, SUPERVISOR_EMAIL, T0, UNIT } from '#test/support/use-case-world';
 
 /**
- * A meeting's life in mail, as RFC 5546 (iTIP) describes it: booked (REQUEST, SEQUENCE 0), moved
- * (REQUEST of the same UID with a higher SEQUENCE: an update in place, §2.1.4), cancelled (CANCEL
- * of the same UID, SEQUENCE not lower, every attendee, STATUS:CANCELLED, §3.2.5); each read back
- * with ical.js. And the words of each mail in Swedish and English.
+ * A meeting's life in mail, as RFC 5546 (iTIP) describes it, each read back with ical.js:
+ * - booked: METHOD:REQUEST, SEQUENCE 0 (§3.2.2);
+ * - moved: a REQUEST of the same UID with a higher SEQUENCE and a fresh DTSTAMP, an update in
+ *   place (§2.1.4, §3.2.2.1 "rescheduling"; RFC 5545 §3.8.7.4);
+ * - cancelled: METHOD:CANCEL of the same UID, SEQUENCE not lower, every attendee,
+ *   STATUS:CANCELLED (§3.2.5), with its VTIMEZONE and without an alarm.
+ * Every copy (the participant's and the staff's) carries the same event.
  */
-const c = caseIn('training');
+const c: CaseRecord = {
+  ...caseIn('training'),
+  supervisor: { name: 'Sami', email: SUPERVISOR_EMAIL },
+};
 const booked = meeting('followUp', T0 + 3 * 24 * HOUR_MS, { sequence: 0 });
 const moved: Meeting = {
   ...booked,
@@ -23,6 +30,15 @@ const moved: Meeting = {
   movedAt: new Date(T0).toISOString(),
 };
 const cancelled: Meeting = { ...moved, sequence: 2, cancelledAt: new Date(T0 + HOUR_MS).toISOString() };
+const viewOf = (m: Meeting) => {
+  const v = meetingViews({ ...c, meetings: [m] }).find((x) => x.meetingId === m.meetingId);
+  if (!v) throw new Error('no view');
+  return v;
+};
+const mailsOf = (m: Meeting) =>
+  meetingMails(c, UNIT, viewOf(m), 'invitation', 'https://stegvis.example').map((x) =>
+    x.build(x.needsLink ? 'https://stegvis.example/m/AbCdEfGhIjKlMnOpQrStUv' : undefined),
+  );
 
 function calendar(mail: OutgoingMessage, stamp: number) {
   if (!mail.calendar) throw new Error('no calendar');
@@ -41,77 +57,100 @@ function calendar(mail: OutgoingMessage, stamp: number) {
     stamp: String(ev.getFirstPropertyValue('dtstamp')),
     start: (ev.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().getTime(),
     location: ev.getFirstPropertyValue('location'),
+    organizer: String(ev.getFirstPropertyValue('organizer')),
     attendees: ev.getAllProperties('attendee').map((p) => String(p.getFirstValue())),
+    attendeeParams: ev
+      .getAllProperties('attendee')
+      .map((p) => [p.getParameter('role'), p.getParameter('partstat'), p.getParameter('rsvp')]),
     alarms: ev.getAllSubcomponents('valarm').length,
     timezones: vcal.getAllSubcomponents('vtimezone').length,
   };
 }
 
 describe('a meeting booked, moved and cancelled (RFC 5546)', () => {
-  const mails = [booked, moved, cancelled].map((m) => meetingInvitation(c, UNIT, m));
-  const cals = mails.map((m, i) => calendar(m, T0 + i * 60_000));
+  const sends = [booked, moved, cancelled].map(mailsOf);
+  // Each send at a later moment: a fresh DTSTAMP every time.
+  const cals = sends.map((copies, i) => copies.map((m) => calendar(m, T0 + i * 60_000)));
+
+  it('sends two copies each time, the participant’s and the staff’s, carrying the same event', () => {
+    for (const copies of sends)
+      expect(copies.map((m) => m.to)).toEqual([['p@example.se'], [SUPERVISOR_EMAIL, 'anna@malmo.example']]);
+    for (const pair of cals) {
+      expect(pair[0]?.uid).toBe(pair[1]?.uid);
+      expect(pair[0]?.sequence).toBe(pair[1]?.sequence);
+      expect(pair[0]?.attendees).toEqual(pair[1]?.attendees);
+    }
+  });
 
   it('updates one event in place: one UID, SEQUENCE 0, 1, then a CANCEL not lower', () => {
-    expect(new Set(cals.map((x) => x.uid)).size).toBe(1);
-    expect(cals.map((x) => [x.method, x.sequence, x.status])).toEqual([
+    const first = cals.map((pair) => pair[0]);
+    expect(new Set(first.map((x) => x?.uid))).toEqual(new Set([`${c.caseId}-followUp-1@stegvis`]));
+    expect(first.map((x) => [x?.method, x?.sequence, x?.status])).toEqual([
       ['REQUEST', 0, 'CONFIRMED'],
       ['REQUEST', 1, 'CONFIRMED'],
       ['CANCEL', 2, 'CANCELLED'],
     ]);
-    expect(new Set(cals.map((x) => x.stamp)).size).toBe(3); // a fresh DTSTAMP on every send
-    expect(cals[1]?.start).toBe(Date.parse(moved.start));
-    expect(cals[1]?.location).toBe('REMAKE, entrén');
+    expect(new Set(first.map((x) => x?.stamp)).size).toBe(3);
+    expect(first[1]?.start).toBe(Date.parse(moved.start));
+    expect(first[1]?.location).toBe('REMAKE, entrén');
   });
 
-  it('cancels for every attendee, keeps its VTIMEZONE and carries no alarm', () => {
-    expect(cals[2]?.attendees).toEqual(cals[0]?.attendees);
-    expect(cals[2]?.attendees.length).toBe(3);
-    expect(cals[2]?.timezones).toBe(1);
-    expect(cals[2]?.alarms).toBe(0);
-    expect(cals[0]?.alarms).toBe(1);
-  });
-
-  it('never invites the organizer, and a plain reply reaches them', () => {
-    for (const m of mails) {
-      expect(m.to.map((a) => a.toLowerCase())).not.toContain(booked.organizer.email.toLowerCase());
-      expect(m.replyTo).toBe(booked.organizer.email);
-    }
-  });
-
-  it('says what and when in the subject, in Swedish and English, and what happened in the text', () => {
-    expect(mails[0]?.subject).toMatch(
-      /^Uppföljningsmöte \d+ \w+\.? \d\d:\d\d \/ Follow-up meeting \d+ \w+,? \d\d:\d\d – REMAKE$/,
+  it('invites every attendee with ROLE, PARTSTAT=NEEDS-ACTION and RSVP=TRUE, and cancels for every one of them', () => {
+    const [b, , x] = cals.map((pair) => pair[0]);
+    expect(b?.attendees).toEqual([
+      'mailto:p@example.se',
+      `mailto:${SUPERVISOR_EMAIL}`,
+      'mailto:anna@malmo.example',
+    ]);
+    expect(new Set(b?.attendeeParams.map((p) => p.join()))).toEqual(
+      new Set(['REQ-PARTICIPANT,NEEDS-ACTION,TRUE']),
     );
-    expect(mails[1]?.subject).toMatch(/^Ny tid: Uppföljningsmöte .* \/ New time: Follow-up meeting /);
-    expect(mails[2]?.subject).toMatch(/^Inställt: Uppföljningsmöte .* \/ Cancelled: Follow-up meeting /);
-    expect(mails[1]?.text).toContain('har fått en ny tid');
-    expect(mails[1]?.text).toContain('has a new time');
-    expect(mails[2]?.text).toContain('är inställt');
-    expect(mails[2]?.text).toContain('is cancelled');
-    expect(mails[2]?.text).toContain('Tiden var');
-    for (const m of mails) {
-      expect(m.text).toContain('Telefon / Phone: 040-00 00 00');
-      expect(`${m.subject} ${m.text}`).not.toMatch(/198112189876|8112189876|P\b/);
-    }
+    expect(x?.attendees).toEqual(b?.attendees);
+    expect(x?.timezones).toBe(1);
+    expect(x?.alarms).toBe(0);
+    expect(b?.alarms).toBe(1);
+  });
+
+  it('never invites the organizer, and a plain reply and a calendar answer both reach them', () => {
+    for (const copies of sends)
+      for (const m of copies) {
+        expect(m.to.map((a) => a.toLowerCase())).not.toContain(booked.organizer.email.toLowerCase());
+        expect(m.replyTo).toBe(booked.organizer.email);
+        expect(m.calendar?.attendees.map((a) => a.email)).not.toContain(booked.organizer.email);
+      }
+    for (const pair of cals) expect(pair[0]?.organizer).toBe(`mailto:${booked.organizer.email}`);
+  });
+
+  it('leaves an organizer who attends out of the attendees, whatever the case of the address', () => {
+    const organizing: Meeting = {
+      ...booked,
+      organizer: { name: 'Sami', email: SUPERVISOR_EMAIL.toUpperCase() },
+    };
+    const copies = mailsOf(organizing);
+    expect(copies.map((m) => m.to)).toEqual([['p@example.se'], ['anna@malmo.example']]);
+    expect(copies[0]?.calendar?.attendees.map((a) => a.email)).toEqual([
+      'p@example.se',
+      'anna@malmo.example',
+    ]);
+  });
+
+  it('gives a cancellation no link to answer, and the participant’s invitation and update one', () => {
+    expect(sends[0]?.[0]?.text).toContain('/m/AbCdEfGhIjKlMnOpQrStUv');
+    expect(sends[1]?.[0]?.text).toContain('/m/AbCdEfGhIjKlMnOpQrStUv');
+    expect(sends[2]?.[0]?.text).not.toContain('/m/');
+    for (const copies of sends) expect(copies[1]?.text).not.toContain('/m/');
   });
 });
 
-describe("the participant's own copy", () => {
-  const mail = meetingInvitation(c, UNIT, booked);
-  const url = 'https://stegvis.example/m/AbCdEfGhIjKlMnOpQrStUv';
-  const [own, others] = withParticipantLink(mail, c.participant.email, url);
+describe('the reminder the day before', () => {
+  const sent: Meeting = { ...booked, invitationSentForSequence: 0 };
+  const copies = meetingMails(c, UNIT, viewOf(sent), 'reminder', 'https://stegvis.example');
 
-  it('goes to the participant alone, with the link in both languages; the others get none', () => {
-    expect(own?.to).toEqual([c.participant.email]);
-    expect(own?.text).toContain(`Kommer du? Svara här, eller be om en annan tid:\n${url}`);
-    expect(own?.text).toContain(`Are you coming? Answer here, or ask for another time:\n${url}`);
-    expect(own?.calendar).toEqual(mail.calendar);
-    expect(others?.to).not.toContain(c.participant.email);
-    expect(others?.text).not.toContain('/m/');
-  });
-
-  it('leaves a mail without the participant as it is', () => {
-    const staffOnly = { ...mail, to: ['sami@stadsmissionen.example'] };
-    expect(withParticipantLink(staffOnly, c.participant.email, url)).toEqual([staffOnly]);
+  it('goes to everyone in the meeting, without a calendar part (the event is already there)', () => {
+    const mails = copies.map((x) => x.build('https://stegvis.example/m/AbCdEfGhIjKlMnOpQrStUv'));
+    expect(mails.map((m) => m.to)).toEqual([['p@example.se'], [SUPERVISOR_EMAIL, 'anna@malmo.example']]);
+    for (const m of mails) expect(m.calendar).toBeUndefined();
+    expect(mails[0]?.text).toContain('/m/AbCdEfGhIjKlMnOpQrStUv');
+    expect(copies.map((x) => x.needsLink)).toEqual([true, false]);
   });
 });

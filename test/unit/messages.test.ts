@@ -1,417 +1,401 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord, Meeting } from '#core/case';
+import { escapeHtml, renderMail } from '#core/mail-render';
+import { meetingViews } from '#core/meeting-view';
 import {
+  addressProblemNotice,
   afterClosingRequest,
-  attendeeAddresses,
+  CLOCK_TEXT,
   clockNotice,
-  meetingInvitation,
+  type MailLang,
+  meetingMails,
   newReferralNotice,
   placeFreedNotice,
-  studyVisitInvitation,
-  withParticipantLink,
+  whenLong,
+  whenShort,
 } from '#core/messages';
-import { CLOCK_NAMES, type ClockName } from '#core/process/declaration';
-import { COORDINATOR_EMAIL, caseIn, meeting, SUPERVISOR_EMAIL, T0, UNIT } from '#test/support/use-case-world';
+import type { OutgoingMessage } from '#core/ports';
+import { CLOCK_NAMES } from '#core/process/declaration';
+import { COORDINATOR_EMAIL, caseIn, meeting, SUPERVISOR_EMAIL, UNIT } from '#test/support/use-case-world';
 
 /**
- * The texts of every e-mail, word for word: staff mails name the case reference and link to the
- * case page, invitations carry the time in Stockholm, nothing else. (The dates are written by the
- * runtime's ICU: "onsdag 3 mars 2027 kl. 10:00".)
+ * The words of every mail, in Swedish and in English: plain language, one language a mail, the
+ * subject saying what and when, the same words in the text and the HTML part.
  */
 const BASE = 'https://stegvis.example';
-const ID = 'case00000001';
-const LINK = `${BASE}/cases/${ID}`;
-const START = '2027-03-03T09:00:00.000Z';
-const END = '2027-03-03T10:30:00.000Z';
-const WHEN_SV = 'onsdag 3 mars 2027 kl. 10:00–11:30';
-const WHEN_EN = 'Wednesday, 3 March 2027 at 10:00–11:30';
-const OFFICER = 'anna@malmo.example';
-const SHORT = { sv: '3 mars 10:00', en: '3 Mar, 10:00' };
+const LINK = `${BASE}/m/AbCdEfGhIjKlMnOpQrStUv`;
+/** Tuesday 2 March 2027, 10:00–11:00 in Stockholm (CET). */
+const START = '2027-03-02T09:00:00.000Z';
+const END = '2027-03-02T10:00:00.000Z';
 
-const c: CaseRecord = caseIn('training', ID, T0, {
-  studyVisit: {
-    start: START,
-    end: END,
-    location: 'REMAKE, Malmö',
-    organizer: { name: 'Karin', email: COORDINATOR_EMAIL },
-    sequence: 2,
-  },
+const base = (lang: MailLang): CaseRecord => ({
+  ...caseIn('training'),
+  reference: 'SV-2027-0042',
+  supervisor: { name: 'Sami', email: SUPERVISOR_EMAIL },
+  participantLanguage: lang,
 });
-const REF = c.reference;
+const followUp = (over: Partial<Meeting> = {}) =>
+  meeting('followUp', Date.parse(START), { location: 'REMAKE, Drottninggatan 1', ...over });
 
-const staffText = (sv: string, en: string) =>
-  [
-    `Ärende ${REF}: ${sv}`,
-    `Öppna ärendet (inloggning krävs): ${LINK}`,
-    '',
-    '---',
-    `Case ${REF}: ${en}`,
-    `Open the case (sign-in required): ${LINK}`,
-  ].join('\n');
+function mailsFor(lang: MailLang, m: Meeting, kind: 'invitation' | 'reminder' = 'invitation') {
+  const c = { ...base(lang), meetings: [m] };
+  const view = meetingViews(c).find((x) => x.meetingId === m.meetingId);
+  if (!view) throw new Error('no view');
+  const [own, staff] = meetingMails(c, UNIT, view, kind, BASE).map((x) =>
+    x.build(x.needsLink ? LINK : undefined),
+  );
+  if (!own || !staff) throw new Error('two copies expected');
+  return { own, staff };
+}
 
-describe('studyVisitInvitation', () => {
-  it('invites the participant and the case officer with a calendar request', () => {
-    expect(studyVisitInvitation(c, UNIT, { email: COORDINATOR_EMAIL, name: 'Karin' })).toEqual([
-      {
-        to: ['p@example.se', OFFICER],
-        replyTo: COORDINATOR_EMAIL,
-        subject: 'Inbjudan till studiebesök / Invitation to a study visit – REMAKE',
-        text: [
-          'Välkommen på studiebesök hos REMAKE!',
-          '',
-          `Tid: ${WHEN_SV}`,
-          'Plats: REMAKE, Malmö',
-          '',
-          'Kalenderinbjudan finns bifogad. Hör av dig till din handläggare om tiden inte passar.',
-          '',
-          '---',
-          'Welcome to a study visit at REMAKE!',
-          '',
-          `Time: ${WHEN_EN}`,
-          'Place: REMAKE, Malmö',
-          '',
-          'The calendar invitation is attached. Contact your case officer if the time does not suit you.',
-        ].join('\n'),
-        calendar: {
-          uid: `${ID}-study-visit@stegvis`,
-          sequence: 2,
-          method: 'REQUEST',
-          start: new Date(START),
-          end: new Date(END),
-          summary: 'Studiebesök / Study visit – REMAKE',
-          description: `Studiebesök på REMAKE. Ärende ${REF}.\nStudy visit at REMAKE. Case ${REF}.`,
-          location: 'REMAKE, Malmö',
-          organizer: { email: COORDINATOR_EMAIL, name: 'Karin' },
-          attendees: [
-            { email: 'p@example.se', role: 'REQ-PARTICIPANT' },
-            { email: OFFICER, name: 'Anna', role: 'REQ-PARTICIPANT' },
-          ],
-        },
-      },
+/** The text part's lines, without blank ones. */
+const lines = (m: OutgoingMessage) => m.text.split('\n').filter(Boolean);
+/** What a reader sees in the HTML part, in order. */
+const htmlText = (m: OutgoingMessage) =>
+  (m.html ?? '')
+    .replace(/<title>.*?<\/title>/s, '')
+    .replace(/<[^>]+>/g, '\n')
+    .replace(/&amp;/g, '&')
+    .replace(/&#39;/g, "'")
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+describe('dates in mail', () => {
+  it('name the weekday, day and month, and the clock the Swedish or the English way', () => {
+    expect(whenLong(START, END, 'sv')).toBe('tisdag 2 mars 2027 kl. 10.00–11.00');
+    expect(whenLong(START, END, 'en')).toBe('Tuesday 2 March 2027, 10:00–11:00');
+    expect(whenShort(START, 'sv')).toBe('tisdag 2 mars kl. 10.00');
+    expect(whenShort(START, 'en')).toBe('Tuesday 2 March at 10:00');
+  });
+
+  it('keep Stockholm time in summer (+02:00)', () => {
+    expect(whenLong('2027-06-15T07:30:00.000Z', '2027-06-15T08:15:00.000Z', 'sv')).toBe(
+      'tisdag 15 juni 2027 kl. 09.30–10.15',
+    );
+  });
+});
+
+describe('one mail, two parts', () => {
+  const r = renderMail({
+    lang: 'sv',
+    subject: 'Test <ämne>',
+    lead: ['Första stycket & mer.', 'Andra "stycket".'],
+    facts: [['När', 'i dag']],
+    action: { text: 'Svara här.', url: LINK, label: 'Svara' },
+    after: ['Sist.'],
+    footer: 'Liten text.',
+  });
+
+  it('says the same, in the same order, in the text and in the HTML part', () => {
+    expect(r.text.split('\n').filter(Boolean)).toEqual([
+      'Hej!',
+      'Första stycket & mer.',
+      'Andra "stycket".',
+      'När: i dag',
+      'Svara här.',
+      LINK,
+      'Sist.',
+      'Liten text.',
+    ]);
+    const seen = htmlText({ to: [], subject: '', text: '', html: r.html });
+    expect(seen).toEqual([
+      'Hej!',
+      'Första stycket & mer.',
+      'Andra &quot;stycket&quot;.',
+      'När',
+      'i dag',
+      'Svara här.',
+      'Svara',
+      LINK,
+      'Sist.',
+      'Liten text.',
     ]);
   });
 
-  it('names the unit by its id when the unit is unknown, and needs a visit', () => {
-    const [m] = studyVisitInvitation(c, undefined, { email: COORDINATOR_EMAIL, name: 'Karin' });
-    expect(m?.subject).toBe('Inbjudan till studiebesök / Invitation to a study visit – remake');
+  it('is an HTML document in the mail’s language, escaped, with the link as a real link', () => {
+    expect(r.html).toMatch(/^<!doctype html>\n<html lang="sv">/);
+    expect(r.html).toContain('<title>Test &lt;ämne&gt;</title>');
+    expect(r.html).toContain(`<a href="${LINK}"`);
+    expect(r.html).not.toContain('<script');
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+
+  it('writes only http(s) links', () => {
     expect(() =>
-      studyVisitInvitation({ ...c, studyVisit: undefined }, UNIT, { email: 'x@y.se', name: 'X' }),
-    ).toThrow('No study visit proposed');
+      renderMail({
+        lang: 'en',
+        subject: 's',
+        lead: [],
+        action: { text: 't', url: 'javascript:alert(1)', label: 'x' },
+      }),
+    ).toThrow('http(s)');
+    expect(renderMail({ lang: 'en', subject: 's', lead: ['x'] }).text).toBe('Hello,\n\nx');
   });
 });
 
-describe('staff mails', () => {
-  it('tell the coordinators about a new referral', () => {
-    expect(newReferralNotice(c, [COORDINATOR_EMAIL], BASE)).toEqual({
-      to: [COORDINATOR_EMAIL],
-      subject: `Ny anvisning / New referral: ${REF}`,
-      text: staffText(
-        'en ny anvisning väntar på att tas emot eller avböjas.',
-        'a new referral is waiting to be accepted or declined.',
-      ),
-    });
+describe('the participant’s meeting mails', () => {
+  it('invite in Swedish: what, when, where, who else comes, the phone, the link to answer', () => {
+    const { own } = mailsFor('sv', followUp());
+    expect(own.subject).toBe('Uppföljningsmöte tisdag 2 mars kl. 10.00 på REMAKE');
+    expect(lines(own)).toEqual([
+      'Hej!',
+      'Välkommen på uppföljningsmöte på REMAKE.',
+      'Din handledare och din handläggare kommer också.',
+      'När: tisdag 2 mars 2027 kl. 10.00–11.00',
+      'Var: REMAKE, Drottninggatan 1',
+      'Telefon: 040-00 00 00',
+      'Kan du komma? Svara här. Du kan också be om en annan tid.',
+      LINK,
+      'Länken fungerar tills mötet börjar.',
+      'Tiden finns också i kalenderinbjudan i mejlet.',
+      'Har du frågor? Ring REMAKE på 040-00 00 00. Du kan också svara på det här mejlet.',
+    ]);
+    expect(htmlText(own)).toContain('Välkommen på uppföljningsmöte på REMAKE.');
+    expect(own.html).toContain('lang="sv"');
+    expect(own.calendar?.summary).toBe('Uppföljningsmöte – REMAKE');
+    expect(own.calendar?.description).toBe('Telefon REMAKE: 040-00 00 00');
+  });
+
+  it('invite in English when the participant’s language is English', () => {
+    const { own, staff } = mailsFor('en', followUp());
+    expect(own.subject).toBe('Follow-up meeting on Tuesday 2 March at 10:00, REMAKE');
+    expect(lines(own)).toEqual([
+      'Hello,',
+      'Welcome to a follow-up meeting at REMAKE.',
+      'Your supervisor and your case officer will also be there.',
+      'When: Tuesday 2 March 2027, 10:00–11:00',
+      'Where: REMAKE, Drottninggatan 1',
+      'Phone: 040-00 00 00',
+      'Can you come? Answer here. You can also ask for another time.',
+      LINK,
+      'The link works until the meeting starts.',
+      'The time is also in the calendar invitation in this e-mail.',
+      'Any questions? Call REMAKE on 040-00 00 00. You can also reply to this e-mail.',
+    ]);
+    expect(own.html).toContain('lang="en"');
+    expect(own.calendar?.summary).toBe('Follow-up meeting – REMAKE');
+    // Staff read Swedish whatever the participant's language.
+    expect(staff.subject).toBe('Uppföljningsmöte tisdag 2 mars kl. 10.00: SV-2027-0042');
+  });
+
+  it('say a moved meeting has a new time, and that the old one no longer holds', () => {
+    const m = followUp({ sequence: 1, movedAt: START });
+    const sv = mailsFor('sv', m).own;
+    const en = mailsFor('en', m).own;
+    expect(sv.subject).toBe('Ny tid: Uppföljningsmöte tisdag 2 mars kl. 10.00');
+    expect(lines(sv).slice(1, 3)).toEqual([
+      'Uppföljningsmötet på REMAKE har fått en ny tid. Den gamla tiden gäller inte längre.',
+      'Din handledare och din handläggare kommer också.',
+    ]);
+    expect(sv.text).toContain('Den nya tiden finns i kalenderinbjudan i mejlet.');
+    expect(en.subject).toBe('New time: Follow-up meeting Tuesday 2 March at 10:00');
+    expect(lines(en)[1]).toBe(
+      'The follow-up meeting at REMAKE has a new time. The old time no longer applies.',
+    );
+  });
+
+  it('say a cancelled meeting will not take place, with the time it had, and nothing to answer', () => {
+    const m = followUp({ sequence: 2, cancelledAt: START });
+    const sv = mailsFor('sv', m).own;
+    const en = mailsFor('en', m).own;
+    expect(sv.subject).toBe('Inställt: Uppföljningsmöte tisdag 2 mars kl. 10.00');
+    expect(lines(sv)).toEqual([
+      'Hej!',
+      'Uppföljningsmötet på REMAKE blir inte av. Det är inställt.',
+      'Tiden var: tisdag 2 mars 2027 kl. 10.00–11.00',
+      'Var: REMAKE, Drottninggatan 1',
+      'Telefon: 040-00 00 00',
+      'Du behöver inte göra något. Vi hör av oss om en ny tid.',
+      'Har du frågor? Ring REMAKE på 040-00 00 00. Du kan också svara på det här mejlet.',
+    ]);
+    expect(en.subject).toBe('Cancelled: Follow-up meeting Tuesday 2 March at 10:00');
+    expect(lines(en)[1]).toBe('The follow-up meeting at REMAKE will not take place. It is cancelled.');
+    expect(lines(en)[2]).toBe('The time was: Tuesday 2 March 2027, 10:00–11:00');
+    expect(en.text).not.toContain('/m/');
+  });
+
+  it('remind the day before, with the link', () => {
+    const sv = mailsFor('sv', followUp(), 'reminder').own;
+    const en = mailsFor('en', followUp(), 'reminder').own;
+    expect(sv.subject).toBe('Påminnelse: Uppföljningsmöte i morgon, tisdag 2 mars kl. 10.00');
+    expect(lines(sv).slice(1, 3)).toEqual([
+      'Det här är en påminnelse. I morgon har du uppföljningsmöte på REMAKE.',
+      'Din handledare och din handläggare kommer också.',
+    ]);
+    expect(sv.text).toContain(LINK);
+    expect(en.subject).toBe('Reminder: Follow-up meeting tomorrow, Tuesday 2 March at 10:00');
+    expect(lines(en)[1]).toBe('This is a reminder. Tomorrow you have a follow-up meeting at REMAKE.');
+  });
+
+  it('say when the reminder already sent no longer holds, for a move and for a cancellation', () => {
+    const moved = followUp({ sequence: 1, movedAt: START, reminderSentForSequence: 0 });
+    const cancelled = followUp({ sequence: 1, cancelledAt: START, reminderSentForSequence: 0 });
+    expect(mailsFor('sv', moved).own.text).toContain(
+      'Du har fått en påminnelse om den gamla tiden. Den gäller inte heller.',
+    );
+    expect(mailsFor('en', moved).own.text).toContain(
+      'You have had a reminder of the old time. It no longer applies either.',
+    );
+    expect(mailsFor('sv', cancelled).own.text).toContain(
+      'Du har fått en påminnelse om mötet. Den gäller inte längre.',
+    );
+    expect(mailsFor('en', cancelled).own.text).toContain(
+      'You have had a reminder of the meeting. It no longer applies.',
+    );
+    expect(mailsFor('sv', moved).staff.text).toContain('Påminnelsen om den gamla tiden gäller inte heller.');
+    expect(mailsFor('sv', followUp({ sequence: 1, movedAt: START })).own.text).not.toContain('påminnelse');
+  });
+
+  it('name who else comes by the meeting’s attendees, and each kind by its name', () => {
+    const startup = meeting('startup', Date.parse(START), { attendees: ['participant', 'supervisor'] });
+    const { own } = mailsFor('sv', startup);
+    expect(own.subject).toBe('Uppstartsmöte tisdag 2 mars kl. 10.00 på REMAKE');
+    expect(lines(own)[2]).toBe('Din handledare kommer också.');
+    const closing = mailsFor('en', meeting('closing', Date.parse(START))).own;
+    expect(closing.subject).toBe('Closing meeting on Tuesday 2 March at 10:00, REMAKE');
+    const c = { ...base('sv'), meetings: [], studyVisit: { ...followUp(), sequence: 0 } };
+    const [visit] = meetingMails(c, UNIT, meetingViews(c)[0] as never, 'invitation', BASE).map((x) =>
+      x.build(LINK),
+    );
+    expect(visit?.subject).toBe('Studiebesök tisdag 2 mars kl. 10.00 på REMAKE');
+    expect(visit?.text.split('\n').filter(Boolean).slice(1, 3)).toEqual([
+      'Välkommen på studiebesök på REMAKE.',
+      'Din handläggare kommer också.',
+    ]);
+  });
+
+  it('give no phone line when the unit has none, and say to reply instead', () => {
+    const c = { ...base('sv'), meetings: [followUp()] };
+    const [own] = meetingMails(
+      c,
+      { ...UNIT, phone: undefined },
+      meetingViews(c)[0] as never,
+      'invitation',
+      BASE,
+    ).map((x) => x.build(LINK));
+    expect(own?.text).not.toContain('Telefon');
+    expect(own?.text).toContain('Har du frågor? Svara på det här mejlet.');
+  });
+});
+
+describe('the staff copy of a meeting mail', () => {
+  it('names the case, links to it, in Swedish', () => {
+    const { staff } = mailsFor('en', followUp());
+    expect(staff.to).toEqual([SUPERVISOR_EMAIL, 'anna@malmo.example']);
+    expect(lines(staff)).toEqual([
+      'Hej!',
+      'Du är inbjuden till uppföljningsmöte på REMAKE.',
+      'När: tisdag 2 mars 2027 kl. 10.00–11.00',
+      'Var: REMAKE, Drottninggatan 1',
+      'Öppna ärendet för att se mer. Du behöver logga in.',
+      `${BASE}/cases/${staff.tags?.case}`,
+      'Kalenderinbjudan finns i mejlet.',
+      'Det gäller ärende SV-2027-0042.',
+    ]);
+    expect(staff.calendar?.description).toContain('SV-2027-0042');
+    expect(mailsFor('sv', followUp({ sequence: 1, movedAt: START })).staff.subject).toBe(
+      'Ny tid: Uppföljningsmöte tisdag 2 mars kl. 10.00: SV-2027-0042',
+    );
+    expect(mailsFor('sv', followUp({ sequence: 1, cancelledAt: START })).staff.subject).toBe(
+      'Inställt: Uppföljningsmöte tisdag 2 mars kl. 10.00: SV-2027-0042',
+    );
+    expect(mailsFor('sv', followUp(), 'reminder').staff.subject).toBe(
+      'Påminnelse: Uppföljningsmöte i morgon, tisdag 2 mars kl. 10.00: SV-2027-0042',
+    );
+  });
+
+  it('goes only to the one person when an invitation is sent again after a corrected address', () => {
+    const c = { ...base('sv'), meetings: [followUp()] };
+    const view = meetingViews(c)[0];
+    if (!view) throw new Error('no view');
+    expect(meetingMails(c, UNIT, view, 'invitation', BASE, 'caseOfficer').map((x) => [x.copy, x.to])).toEqual(
+      [['staff', ['anna@malmo.example']]],
+    );
+    expect(meetingMails(c, UNIT, view, 'invitation', BASE, 'participant').map((x) => [x.copy, x.to])).toEqual(
+      [['participant', ['p@example.se']]],
+    );
+  });
+});
+
+describe('staff notices', () => {
+  const c = base('sv');
+  const to = [COORDINATOR_EMAIL];
+
+  it('tell the coordinators about a new referral, in Swedish and English', () => {
+    const sv = newReferralNotice(c, UNIT, to, BASE);
+    expect(sv.subject).toBe('Ny anvisning till REMAKE: SV-2027-0042');
+    expect(lines(sv).slice(0, 3)).toEqual([
+      'Hej!',
+      'En ny anvisning har kommit till REMAKE. Ta emot den eller avböj den.',
+      'Det gäller ärende SV-2027-0042.',
+    ]);
+    expect(sv.text).toContain(`${BASE}/cases/${c.caseId}`);
+    expect(sv.tags).toEqual({ case: c.caseId });
+    const en = newReferralNotice(c, UNIT, to, BASE, 'en');
+    expect(en.subject).toBe('New referral to REMAKE: SV-2027-0042');
+    expect(lines(en)[1]).toBe('A new referral has come to REMAKE. Accept it or decline it.');
+    expect(en.html).toContain('lang="en"');
   });
 
   it('tell the coordinators a place came free', () => {
-    expect(placeFreedNotice(c, UNIT, [COORDINATOR_EMAIL, 'b@x.se'], BASE)).toEqual({
-      to: [COORDINATOR_EMAIL, 'b@x.se'],
-      subject: `Plats ledig / Place free: ${REF}`,
-      text: staffText(
-        'en plats på REMAKE har blivit ledig och ärendet går vidare från kön till studiebesök.',
-        'a place at REMAKE has come free and the case moves on from the queue to the study visit.',
-      ),
-    });
-  });
-
-  const CLOCK_TEXTS: Record<ClockName, [string, string]> = {
-    intakeDecision: [
-      'anvisningen väntar på att tas emot eller avböjas.',
-      'the referral is waiting to be accepted or declined.',
-    ],
-    studyVisitProposal: [
-      'väntar på att en tid för studiebesök föreslås.',
-      'is waiting for a study-visit time to be proposed.',
-    ],
-    studyVisitOutcome: [
-      'väntar på att utfallet av studiebesöket registreras.',
-      'is waiting for the outcome of the study visit to be recorded.',
-    ],
-    startupMeeting: [
-      'väntar på att en handledare utses och uppstartsmötet bokas.',
-      'is waiting for a supervisor to be assigned and the start-up meeting to be booked.',
-    ],
-    individualPlan: [
-      'väntar på att den individuella planeringen från uppstartsmötet registreras.',
-      'is waiting for the individual plan from the start-up meeting to be recorded.',
-    ],
-    talk: [
-      'ett handledningssamtal ska hållas och registreras.',
-      'a supervision talk is due and should be recorded.',
-    ],
-    followUpRequested: [
-      'ett handledningssamtal visade sämre arbetsförmåga: boka ett uppföljningsmöte.',
-      'a supervision talk showed a decline in work capacity: book a follow-up meeting.',
-    ],
-    followUp: [
-      'det är snart dags för uppföljningsmöte med handläggaren: boka en tid.',
-      'a follow-up meeting with the case officer is due soon: book a time.',
-    ],
-    followUpRecord: [
-      'uppföljningsmötet har hållits: registrera vad som beslutades.',
-      'the follow-up meeting has taken place: record what was decided.',
-    ],
-    closingPlan: [
-      'den planerade perioden slutar om fyra veckor: planera avslutningsmötet.',
-      'the planned period ends in four weeks: plan the closing meeting.',
-    ],
-    pauseCheckIn: [
-      'arbetsträningen är pausad: stäm av hur behandlingen går.',
-      'the work training is paused: check in on how the treatment is going.',
-    ],
-    closingMeeting: [
-      'ärendet ska avslutas: boka avslutningsmötet.',
-      'the case is closing: book the closing meeting.',
-    ],
-    closingRecord: [
-      'avslutningsmötet har hållits: registrera sammanfattning och utfall.',
-      'the closing meeting has taken place: record the summary and outcome.',
-    ],
-    afterClosingFourWeeks: [
-      'fyra veckor efter avslut: ange var deltagaren är nu.',
-      'four weeks after the end: say where the participant is now.',
-    ],
-    afterClosingSixMonths: [
-      'sex månader efter avslut: ange var deltagaren är nu.',
-      'six months after the end: say where the participant is now.',
-    ],
-    repair: [
-      'ett steg i arbetsflödet misslyckades och behöver rättas.',
-      'a workflow step failed and needs correcting.',
-    ],
-  };
-
-  it('remind whoever acts, in the words of each clock', () => {
-    expect(Object.keys(CLOCK_TEXTS).sort()).toEqual([...CLOCK_NAMES].sort());
-    for (const clock of CLOCK_NAMES) {
-      const [sv, en] = CLOCK_TEXTS[clock];
-      expect(clockNotice(c, { clock, kind: 'reminder', period: 0, at: 0 }, ['s@x.se'], BASE)).toEqual({
-        to: ['s@x.se'],
-        subject: `Påminnelse / Reminder: ${REF}`,
-        text: staffText(sv, en),
-      });
-    }
-  });
-
-  it('escalate to the coordinators as overdue', () => {
-    const m = clockNotice(
-      c,
-      { clock: 'talk', kind: 'escalation', period: 0, at: 0 },
-      [COORDINATOR_EMAIL],
-      BASE,
+    expect(placeFreedNotice(c, UNIT, to, BASE).subject).toBe(
+      'Plats ledig på REMAKE: SV-2027-0042 går vidare',
     );
-    expect(m.subject).toBe(`Försenat / Overdue: ${REF}`);
-    expect(m.text).toBe(staffText(...CLOCK_TEXTS.talk));
+    expect(placeFreedNotice(c, UNIT, to, BASE, 'en').subject).toBe(
+      'Place free at REMAKE: SV-2027-0042 moves on',
+    );
+  });
+
+  it('remind in the words of each clock, and escalate as overdue, in both languages', () => {
+    for (const clock of CLOCK_NAMES)
+      for (const lang of ['sv', 'en'] as const) {
+        const r = clockNotice(c, { clock, kind: 'reminder', period: 0, at: 0 }, to, BASE, lang);
+        expect(r.subject).toBe(`${lang === 'sv' ? 'Påminnelse' : 'Reminder'}: SV-2027-0042`);
+        expect(lines(r)[1]).toBe(CLOCK_TEXT[clock][lang]);
+        const e = clockNotice(c, { clock, kind: 'escalation', period: 0, at: 0 }, to, BASE, lang);
+        expect(e.subject).toBe(`${lang === 'sv' ? 'Försenat' : 'Overdue'}: SV-2027-0042`);
+        expect(lines(e)[2]).toBe(
+          lang === 'sv'
+            ? 'Det här är försenat. Se till att någon gör det.'
+            : 'This is overdue. Make sure someone does it.',
+        );
+      }
   });
 
   it('ask the case officer where the participant is now', () => {
-    for (const clock of ['afterClosingFourWeeks', 'afterClosingSixMonths'] as const)
-      expect(afterClosingRequest(c, clock, [OFFICER], BASE)).toEqual({
-        to: [OFFICER],
-        subject: `Uppföljning efter avslut / Follow-up after closing: ${REF}`,
-        text: staffText(...CLOCK_TEXTS[clock]),
-      });
-  });
-});
-
-describe('meeting invitations', () => {
-  const m = (over: Partial<Meeting> = {}) => meeting('followUp', Date.parse(START), { end: END, ...over });
-
-  it('name the addresses of those in the meeting', () => {
-    expect(attendeeAddresses(c, { attendees: ['caseOfficer', 'participant', 'supervisor'] })).toEqual([
-      { email: OFFICER, name: 'Anna' },
-      { email: 'p@example.se' },
-      { email: SUPERVISOR_EMAIL, name: 'Sami' },
-    ]);
-    expect(
-      attendeeAddresses({ ...c, supervisor: undefined }, { attendees: ['supervisor', 'participant'] }),
-    ).toEqual([{ email: 'p@example.se' }]);
-  });
-
-  it('invite everyone in the meeting but its organizer, with the unit’s phone', () => {
-    expect(meetingInvitation(c, UNIT, m())).toEqual({
-      to: ['p@example.se', SUPERVISOR_EMAIL, OFFICER],
-      replyTo: COORDINATOR_EMAIL,
-      subject: `Uppföljningsmöte ${SHORT.sv} / Follow-up meeting ${SHORT.en} – REMAKE`,
-      text: [
-        'Uppföljningsmöte på REMAKE.',
-        '',
-        `Tid: ${WHEN_SV}`,
-        'Plats: REMAKE, Malmö',
-        'Telefon / Phone: 040-00 00 00',
-        '',
-        'Kalenderinbjudan finns bifogad.',
-        '',
-        '---',
-        'Follow-up meeting at REMAKE.',
-        '',
-        `Time: ${WHEN_EN}`,
-        'Place: REMAKE, Malmö',
-        '',
-        'The calendar invitation is attached.',
-      ].join('\n'),
-      calendar: {
-        uid: `${ID}-followUp-1@stegvis`,
-        sequence: 0,
-        method: 'REQUEST',
-        start: new Date(START),
-        end: new Date(END),
-        summary: 'Uppföljningsmöte / Follow-up meeting – REMAKE',
-        description: `Uppföljningsmöte på REMAKE. Ärende ${REF}.\nFollow-up meeting at REMAKE. Case ${REF}.`,
-        location: 'REMAKE, Malmö',
-        organizer: { name: 'Karin', email: COORDINATOR_EMAIL },
-        attendees: [
-          { email: 'p@example.se', role: 'REQ-PARTICIPANT' },
-          { email: SUPERVISOR_EMAIL, name: 'Sami', role: 'REQ-PARTICIPANT' },
-          { email: OFFICER, name: 'Anna', role: 'REQ-PARTICIPANT' },
-        ],
-      },
-    });
-  });
-
-  it('leave out an organizer who attends, whatever the case of the address', () => {
-    const byOfficer = m({
-      kind: 'startup',
-      organizer: { name: 'Anna', email: 'Anna@Malmo.Example' },
-      sequence: 3,
-    });
-    const inv = meetingInvitation(c, { ...UNIT, phone: undefined }, byOfficer);
-    expect(inv.to).toEqual(['p@example.se', SUPERVISOR_EMAIL]);
-    expect(inv.subject).toBe(`Uppstartsmöte ${SHORT.sv} / Start-up meeting ${SHORT.en} – REMAKE`);
-    expect(inv.text).not.toContain('Telefon');
-    expect(inv.text.split('\n').slice(0, 5)).toEqual([
-      'Uppstartsmöte på REMAKE.',
-      '',
-      `Tid: ${WHEN_SV}`,
-      'Plats: REMAKE, Malmö',
-      '',
-    ]);
-    expect(inv.calendar?.sequence).toBe(3);
-    expect(inv.calendar?.attendees.map((a) => a.email)).toEqual(['p@example.se', SUPERVISOR_EMAIL]);
-  });
-
-  it('name the unit by its id when it is unknown; each kind by its name', () => {
-    const closing = meetingInvitation(c, undefined, m({ kind: 'closing', meetingId: 'closing-1' }));
-    expect(closing.subject).toBe(`Avslutningsmöte ${SHORT.sv} / Closing meeting ${SHORT.en} – remake`);
-    expect(closing.calendar?.uid).toBe(`${ID}-closing-1@stegvis`);
-    expect(closing.text.split('\n')[0]).toBe('Avslutningsmöte på remake.');
-    expect(closing.text).not.toContain('Telefon');
-  });
-  it('tell everyone of a new time, the same event with a higher sequence', () => {
-    const inv = meetingInvitation(c, UNIT, m({ sequence: 1, movedAt: '2027-03-01T09:00:00.000Z' }));
-    expect(inv.subject).toBe(
-      `Ny tid: Uppföljningsmöte ${SHORT.sv} / New time: Follow-up meeting ${SHORT.en} – REMAKE`,
+    const sv = afterClosingRequest(c, 'afterClosingSixMonths', ['anna@malmo.example'], BASE);
+    expect(sv.subject).toBe('Uppföljning efter avslut: SV-2027-0042');
+    expect(lines(sv)[1]).toBe('Det har gått sex månader sedan avslutet. Svara på var deltagaren är nu.');
+    expect(afterClosingRequest(c, 'afterClosingFourWeeks', [], BASE, 'en').subject).toBe(
+      'Follow-up after closing: SV-2027-0042',
     );
-    expect(inv.calendar).toMatchObject({ method: 'REQUEST', sequence: 1, uid: `${ID}-followUp-1@stegvis` });
-    expect(inv.text.split('\n')).toEqual([
-      'Uppföljningsmöte på REMAKE har fått en ny tid.',
-      '',
-      `Tid: ${WHEN_SV}`,
-      'Plats: REMAKE, Malmö',
-      'Telefon / Phone: 040-00 00 00',
-      '',
-      'Kalenderinbjudan är bifogad och ersätter den gamla tiden.',
-      '',
-      '---',
-      'The follow-up meeting at REMAKE has a new time.',
-      '',
-      `Time: ${WHEN_EN}`,
-      'Place: REMAKE, Malmö',
-      '',
-      'The calendar invitation is attached and replaces the old time.',
-    ]);
   });
 
-  it('tell everyone a meeting is cancelled, with a calendar CANCEL, even one moved before', () => {
-    const inv = meetingInvitation(
-      c,
-      UNIT,
-      m({ sequence: 2, movedAt: '2027-03-01T09:00:00.000Z', cancelledAt: '2027-03-02T09:00:00.000Z' }),
+  it('ask the coordinators to check an address mail could not reach, naming the role only', () => {
+    const sv = addressProblemNotice(c, 'participant', 'bounce', to, BASE);
+    expect(sv.subject).toBe('Kontrollera e-postadressen: SV-2027-0042');
+    expect(lines(sv).slice(1, 3)).toEqual([
+      'E-post till deltagaren kom inte fram.',
+      'Kontrollera e-postadressen på ärendet och rätta den. Då skickar vi inbjudningarna igen.',
+    ]);
+    expect(sv.text).not.toContain(c.participant.email);
+    expect(lines(addressProblemNotice(c, 'caseOfficer', 'complaint', to, BASE))[1]).toBe(
+      'Mottagaren har markerat e-post från oss som skräppost. Det gäller e-post till handläggaren.',
     );
-    expect(inv.subject).toBe(
-      `Inställt: Uppföljningsmöte ${SHORT.sv} / Cancelled: Follow-up meeting ${SHORT.en} – REMAKE`,
-    );
-    expect(inv.calendar).toMatchObject({ method: 'CANCEL', sequence: 2, uid: `${ID}-followUp-1@stegvis` });
-    expect(inv.to).toEqual(['p@example.se', SUPERVISOR_EMAIL, OFFICER]);
-    expect(inv.text.split('\n')).toEqual([
-      'Uppföljningsmöte på REMAKE är inställt.',
-      '',
-      `Tiden var: ${WHEN_SV}`,
-      'Plats: REMAKE, Malmö',
-      'Telefon / Phone: 040-00 00 00',
-      '',
-      'Mötet tas bort ur din kalender. Du behöver inte göra något mer.',
-      '',
-      '---',
-      'The follow-up meeting at REMAKE is cancelled.',
-      '',
-      `The time was: ${WHEN_EN}`,
-      'Place: REMAKE, Malmö',
-      '',
-      'The meeting is removed from your calendar. You do not need to do anything else.',
-    ]);
-  });
-});
-
-describe('withParticipantLink', () => {
-  const mail = {
-    to: ['P@Example.se', OFFICER],
-    replyTo: COORDINATOR_EMAIL,
-    subject: 'S',
-    text: 'Hej.\n\n---\nHello.\n',
-  };
-  const URL = `${BASE}/m/abc`;
-
-  it('gives the participant their own copy with the link, and the others the mail as it was', () => {
-    expect(withParticipantLink(mail, 'p@example.se', URL)).toEqual([
-      {
-        to: ['P@Example.se'],
-        replyTo: COORDINATOR_EMAIL,
-        subject: 'S',
-        text: [
-          'Hej.',
-          '',
-          `Kommer du? Svara här, eller be om en annan tid:\n${URL}\nLänken fungerar tills mötet börjar.`,
-          '',
-          '---',
-          'Hello.\n',
-          '',
-          `Are you coming? Answer here, or ask for another time:\n${URL}\nThe link works until the meeting starts.`,
-        ].join('\n'),
-      },
-      { ...mail, to: [OFFICER] },
-    ]);
+    const en = addressProblemNotice(c, 'supervisor', 'bounce', to, BASE, 'en');
+    expect(en.subject).toBe('Check the e-mail address: SV-2027-0042');
+    expect(lines(en)[1]).toBe('E-mail to the supervisor did not arrive.');
   });
 
-  it('sends one mail when the participant is its only recipient, none changed when not in it', () => {
-    const own = withParticipantLink({ ...mail, to: ['p@example.se'] }, 'P@example.se', URL);
-    expect(own).toHaveLength(1);
-    expect(own[0]?.to).toEqual(['p@example.se']);
-    expect(own[0]?.text).toContain(URL);
-    const staff = { ...mail, to: [OFFICER, SUPERVISOR_EMAIL] };
-    expect(withParticipantLink(staff, 'p@example.se', URL)).toEqual([staff]);
-  });
-
-  it('puts the link after the Swedish text even when there is no English part', () => {
-    const [own] = withParticipantLink(
-      { ...mail, to: ['p@example.se'], text: 'Bara svenska.  ' },
-      'p@example.se',
-      URL,
-    );
-    expect(own?.text.split('\n').slice(0, 3)).toEqual([
-      'Bara svenska.',
-      '',
-      'Kommer du? Svara här, eller be om en annan tid:',
-    ]);
-    expect(own?.text).toContain('---\n\n\nAre you coming?');
+  it('carry an HTML part with the same words as the text', () => {
+    for (const m of [
+      newReferralNotice(c, UNIT, to, BASE),
+      clockNotice(c, { clock: 'talk', kind: 'reminder', period: 0, at: 0 }, to, BASE),
+      addressProblemNotice(c, 'participant', 'bounce', to, BASE, 'en'),
+    ]) {
+      const html = htmlText(m);
+      for (const line of lines(m)) expect(html).toContain(line);
+    }
   });
 });

@@ -35,6 +35,7 @@ export const REFERRAL_FIELDS = [
   'adaptationNeeds',
   'languageSupport',
   'language',
+  'mailLanguage',
   'plannedStart',
   'plannedEnd',
   'submissionId',
@@ -52,6 +53,8 @@ export interface ValidReferral {
   adaptationNeeds: string;
   languageSupport: boolean;
   language: string;
+  /** The language of mail and the answer page to the participant. */
+  mailLanguage: 'sv' | 'en';
   plannedStart: string;
   plannedEnd: string;
   submissionId: string;
@@ -96,6 +99,8 @@ const referralSchema = (today: Date, unitIds: readonly string[]) =>
     adaptationNeeds: text(2000),
     languageSupport: yesNo(),
     language: text(100),
+    // Absent (an older form, an API caller): Swedish. Present, it must be one of the two.
+    mailLanguage: z.optional(choice(['sv', 'en'] as const)),
     plannedStart: date(),
     plannedEnd: date(),
     submissionId: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9-]{16,64}$/, { error: 'format' })),
@@ -153,6 +158,7 @@ export function validateReferral(
       adaptationNeeds: v.adaptationNeeds,
       languageSupport: v.languageSupport === 'yes',
       language: v.languageSupport === 'yes' ? v.language : '',
+      mailLanguage: v.mailLanguage ?? 'sv',
       plannedStart: v.plannedStart,
       plannedEnd: v.plannedEnd,
       submissionId: v.submissionId,

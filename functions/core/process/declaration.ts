@@ -25,15 +25,18 @@ export type TaskState = keyof typeof TASKS;
 
 /** Human steps: the workflow waits on one at a time (a `.waitForTaskToken` Task). */
 export const STEPS = {
-  intakeDecision: { actors: ['coordinator'], actions: ['decideIntake'] },
+  intakeDecision: { actors: ['coordinator'], actions: ['decideIntake', 'correctAddress'] },
   /** Waits for a place in the unit; the queue moves when a place frees. */
-  placeAvailable: { actors: [], actions: [] },
-  studyVisitProposal: { actors: ['coordinator'], actions: ['proposeStudyVisit'] },
-  studyVisitOutcome: { actors: ['coordinator'], actions: ['recordStudyVisitOutcome'] },
-  startupMeeting: { actors: ['coordinator'], actions: ['scheduleStartup', 'closeEarly'] },
+  placeAvailable: { actors: [], actions: ['correctAddress'] },
+  studyVisitProposal: { actors: ['coordinator'], actions: ['proposeStudyVisit', 'correctAddress'] },
+  studyVisitOutcome: {
+    actors: ['coordinator'],
+    actions: ['recordStudyVisitOutcome', 'moveMeeting', 'cancelMeeting', 'correctAddress'],
+  },
+  startupMeeting: { actors: ['coordinator'], actions: ['scheduleStartup', 'closeEarly', 'correctAddress'] },
   individualPlan: {
     actors: ['supervisor', 'coordinator'],
-    actions: ['recordPlan', 'moveMeeting', 'cancelMeeting', 'closeEarly'],
+    actions: ['recordPlan', 'moveMeeting', 'cancelMeeting', 'closeEarly', 'correctAddress'],
   },
   training: {
     actors: ['supervisor', 'coordinator', 'caseOfficer'],
@@ -46,6 +49,7 @@ export const STEPS = {
       'logActivity',
       'scheduleClosing',
       'closeEarly',
+      'correctAddress',
     ],
   },
   paused: {
@@ -59,6 +63,7 @@ export const STEPS = {
       'logActivity',
       'scheduleClosing',
       'closeEarly',
+      'correctAddress',
     ],
   },
   closing: {
@@ -70,11 +75,12 @@ export const STEPS = {
       'cancelMeeting',
       'recordTalk',
       'logActivity',
+      'correctAddress',
     ],
   },
-  afterClosing: { actors: ['caseOfficer'], actions: ['recordAfterClosing'] },
+  afterClosing: { actors: ['caseOfficer'], actions: ['recordAfterClosing', 'correctAddress'] },
   /** A step failed for good: the coordinator corrects the data and continues. */
-  repair: { actors: ['coordinator'], actions: ['repair'] },
+  repair: { actors: ['coordinator'], actions: ['repair', 'correctAddress'] },
 } as const satisfies Record<string, { actors: readonly Actor[]; actions: readonly string[] }>;
 export type StepName = keyof typeof STEPS;
 export const STEP_NAMES = Object.keys(STEPS) as StepName[];
@@ -123,12 +129,14 @@ export const ACTIONS = {
   logActivity: { path: 'activities', roles: ['coordinator', 'supervisor'], repeatable: true },
   closeEarly: { path: 'close-early', roles: ['coordinator'], repeatable: false },
   scheduleClosing: { path: 'closing-meeting', roles: ['coordinator'], repeatable: false },
-  /** Move or cancel a booked meeting (start-up, follow-up, closing): the form names the meeting. */
+  /** Move or cancel a booked meeting (study visit, start-up, follow-up, closing): the form names it. */
   moveMeeting: { path: 'meetings/move', roles: ['coordinator', 'supervisor'], repeatable: false },
   cancelMeeting: { path: 'meetings/cancel', roles: ['coordinator', 'supervisor'], repeatable: false },
   recordClosing: { path: 'closing', roles: ['coordinator', 'supervisor'], repeatable: false },
   recordAfterClosing: { path: 'after-closing', roles: ['referrer', 'coordinator'], repeatable: false },
   repair: { path: 'repair', roles: ['coordinator'], repeatable: false },
+  /** Mail to an address on the case bounced or was marked as spam: correct it (or confirm it). */
+  correctAddress: { path: 'address', roles: ['coordinator', 'admin'], repeatable: false },
 } as const satisfies Record<string, { path: string; roles: readonly Role[]; repeatable: boolean }>;
 export type ActionName = keyof typeof ACTIONS;
 export const ACTION_NAMES = Object.keys(ACTIONS) as ActionName[];
@@ -183,7 +191,12 @@ export const CLOCKS = {
   },
   studyVisitProposal: {
     steps: ['studyVisitProposal'],
-    due: (c) => (at(c.place?.assignedAt) ?? at(c.createdAt) ?? 0) + days(2),
+    // From the place (or, after a cancelled visit, from the cancellation): a new time is due.
+    due: (c) =>
+      Math.max(
+        at(c.place?.assignedAt) ?? at(c.createdAt) ?? 0,
+        ...(c.cancelledStudyVisits ?? []).map((v) => at(v.cancelledAt) ?? 0),
+      ) + days(2),
     remind: 'coordinators',
     repeatDays: 2,
     maxReminders: 10,

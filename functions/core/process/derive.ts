@@ -1,4 +1,5 @@
 import { type CaseRecord, meetingOf, openPause } from '../case.ts';
+import { invitationDue, meetingViews } from '../meeting-view.ts';
 import { PHASES, type Phase, SEGMENT_LIMITS, type StepName, type TaskState } from './declaration.ts';
 
 /** The phase a record is in, derived from what has happened (never stored as the truth). */
@@ -34,8 +35,9 @@ export type Route =
 
 export const awaitState = (step: StepName) => `Await${step[0]?.toUpperCase()}${step.slice(1)}`;
 
+/** A meeting (a study visit included) has an invitation, update or cancellation still to send. */
 export function invitationPending(c: CaseRecord): boolean {
-  return c.meetings.some((m) => m.invitationSentForSequence !== m.sequence);
+  return meetingViews(c).some(invitationDue) || (c.resends ?? []).length > 0;
 }
 
 /** Whether the case holds a unit place it should give back now. */

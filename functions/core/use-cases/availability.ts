@@ -1,4 +1,5 @@
-import { type CaseRecord, type MeetingKind, meetingOf } from '../case.ts';
+import { type CaseRecord, type MeetingKind, meetingOf, openMailProblems } from '../case.ts';
+import { changeableMeetingViews } from '../meeting-view.ts';
 import type { ActionName } from '../process/declaration.ts';
 
 /**
@@ -21,11 +22,11 @@ const BOOKS: Partial<Record<ActionName, MeetingKind>> = {
   scheduleClosing: 'closing',
 };
 
-/** Meetings staff can still move or cancel: booked, not cancelled, not recorded. */
-export const changeableMeetings = (c: CaseRecord) =>
-  c.meetings.filter((m) => !m.cancelledAt && !m.recordedAt);
+/** Meetings staff can still move or cancel (a study visit included): booked, not cancelled, not recorded. */
+export const changeableMeetings = changeableMeetingViews;
 
 export function actionAvailability(c: CaseRecord, action: ActionName, now: number): Availability {
+  if (action === 'correctAddress') return { available: openMailProblems(c).length > 0 };
   if (action === 'moveMeeting' || action === 'cancelMeeting')
     return { available: changeableMeetings(c).length > 0 };
   const records = RECORDS[action];

@@ -1,7 +1,15 @@
 import type { Principal } from '../auth.ts';
-import { type Attendee, type CaseRecord, type Meeting, type MeetingKind, meetingOf } from '../case.ts';
+import {
+  type Attendee,
+  type CaseRecord,
+  type Meeting,
+  type MeetingKind,
+  meetingOf,
+  type StudyVisit,
+} from '../case.ts';
 import { StepNotWaitingError, ValidationError } from '../errors.ts';
 import { type MeetingTimeForm, parseMeetingTime } from '../forms/meeting-time.ts';
+import { meetingView, storedMeeting, studyVisitId } from '../meeting-view.ts';
 import type { Deps } from '../ports.ts';
 import type { ActionName } from '../process/declaration.ts';
 import { act, mayAct } from './act.ts';
@@ -104,7 +112,8 @@ export function newMeeting(
   };
 }
 
-const sameTime = (m: Meeting | undefined, t: { start: string; end: string; location: string }) =>
+type Slot = { start: string; end: string; location: string };
+const sameTime = (m: Slot | undefined, t: Slot) =>
   !!m && m.start === t.start && m.end === t.end && m.location === t.location;
 
 /** Books the follow-up meeting with the participant, the supervisor and the case officer. */
@@ -169,18 +178,19 @@ export function heldMeeting(c: CaseRecord, kind: MeetingKind, now: number, actio
 }
 
 /**
- * A booked meeting of the record that can still change: not cancelled, not recorded. Refused
- * otherwise, with the reason (the page words it).
+ * A booked meeting of the record that can still change (a study visit included): not cancelled,
+ * not recorded. Refused otherwise, with the reason (the page words it).
  */
-function bookedMeeting(c: CaseRecord, meetingId: string): Meeting {
-  const m = c.meetings.find((x) => x.meetingId === meetingId);
-  if (!m) throw new StepNotWaitingError(`No meeting ${meetingId}`, 'noSuchMeeting');
-  if (m.cancelledAt) throw new StepNotWaitingError('The meeting is cancelled', 'meetingCancelled');
-  if (m.recordedAt) throw new StepNotWaitingError('The meeting is recorded', 'meetingRecorded');
+function bookedMeeting(c: CaseRecord, meetingId: string): StudyVisit | Meeting {
+  const view = meetingView(c, meetingId);
+  const m = storedMeeting(c, meetingId);
+  if (!view) throw new StepNotWaitingError(`No meeting ${meetingId}`, 'noSuchMeeting');
+  if (view.cancelled || !m) throw new StepNotWaitingError('The meeting is cancelled', 'meetingCancelled');
+  if (view.done) throw new StepNotWaitingError('The meeting is recorded', 'meetingRecorded');
   return m;
 }
 
-const MEETING_ID = /^(startup|followUp|closing)-\d{1,3}$/;
+const MEETING_ID = /^(?:(?:startup|followUp|closing)-\d{1,3}|study-visit(?:-\d{1,3})?)$/;
 function meetingIdOf(form: { meetingId?: string }): string {
   const id = (form.meetingId ?? '').trim();
   if (!MEETING_ID.test(id)) throw new ValidationError([{ field: 'meetingId', code: 'format' }]);
@@ -188,8 +198,9 @@ function meetingIdOf(form: { meetingId?: string }): string {
 }
 
 /**
- * Moves a booked meeting to a new time or place: the same calendar event (same UID) with a higher
- * SEQUENCE, so calendars update it in place. The same time posted again is a harmless repeat.
+ * Moves a booked meeting (or the study visit) to a new time or place: the same calendar event
+ * (same UID) with a higher SEQUENCE, so calendars update it in place. The same time posted again
+ * is a harmless repeat.
  */
 export async function moveMeeting(
   deps: Deps,
@@ -200,7 +211,7 @@ export async function moveMeeting(
   const meetingId = meetingIdOf(form);
   const time = readMeetingTime(deps, form);
   const c = await requireCase(deps.repo, caseId);
-  const moving = c.meetings.find((m) => m.meetingId === meetingId);
+  const moving = meetingView(c, meetingId);
   if (moving && !sameTime(moving, time))
     await refuseClash(deps, caseId, time, {
       principal: p,
@@ -208,7 +219,10 @@ export async function moveMeeting(
       supervisorEmail: moving.attendees.includes('supervisor') ? c.supervisor?.email : undefined,
       except: meetingId,
     });
-  const current = (c: CaseRecord) => c.meetings.find((m) => m.meetingId === meetingId && !m.cancelledAt);
+  const current = (c: CaseRecord) => {
+    const v = meetingView(c, meetingId);
+    return v && !v.cancelled ? v : undefined;
+  };
   return act(deps, p, caseId, 'moveMeeting', {
     same: (c) => sameTime(current(c), time),
     apply: (c, ctx) => {
@@ -224,20 +238,24 @@ export async function moveMeeting(
 }
 
 /**
- * Cancels a booked meeting: everyone in it gets a calendar CANCEL for the same event, and the
- * process is back where it was before the meeting was booked (a new one can be booked).
+ * Cancels a booked meeting (or the study visit): everyone in it gets a calendar CANCEL for the
+ * same event, and the process is back where it was before the meeting was booked (a new one can
+ * be booked; a new study visit is a new event).
  */
 export function cancelMeeting(deps: Deps, p: Principal, caseId: string, form: { meetingId?: string }) {
   const meetingId = meetingIdOf(form);
   return act(deps, p, caseId, 'cancelMeeting', {
-    same: (c) => !!c.meetings.find((m) => m.meetingId === meetingId)?.cancelledAt,
+    same: (c) => !!meetingView(c, meetingId)?.cancelled,
     apply: (c, ctx) => {
-      const m = c.meetings.find((x) => x.meetingId === meetingId);
-      if (m?.cancelledAt) return; // cancelled already: the same request again
+      if (meetingView(c, meetingId)?.cancelled) return; // cancelled already: the same request again
       const booked = bookedMeeting(c, meetingId);
       booked.cancelledAt = new Date(ctx.now).toISOString();
       booked.cancelledBy = p.sub;
       booked.sequence += 1;
+      if (c.studyVisit && studyVisitId(c.studyVisit) === meetingId) {
+        c.cancelledStudyVisits = [...(c.cancelledStudyVisits ?? []), c.studyVisit];
+        delete c.studyVisit;
+      }
     },
   });
 }

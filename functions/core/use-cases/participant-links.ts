@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { CaseRecord, ParticipantAnswer } from '../case.ts';
 import { DomainError, ValidationError } from '../errors.ts';
 import { parseParticipantAnswer } from '../forms/actions.ts';
+import { type MeetingView, meetingView, storedMeeting } from '../meeting-view.ts';
 import type { Deps } from '../ports.ts';
 import { unitOf } from './places.ts';
 import { readCase, updateCase } from './update-case.ts';
@@ -23,6 +24,8 @@ export class LinkGoneError extends DomainError {
   constructor(
     readonly reason: GoneReason,
     readonly phone?: string,
+    /** The participant's language, when the link's case is known. */
+    readonly lang?: 'sv' | 'en',
   ) {
     super(`Link gone: ${reason}`);
   }
@@ -31,52 +34,9 @@ export class LinkGoneError extends DomainError {
 const TOKEN = /^[A-Za-z0-9_-]{22,64}$/;
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** The meeting a link answers: a booked meeting, or the study visit. */
-interface MeetingRef {
-  meetingId: string;
-  kind: 'studyVisit' | 'startup' | 'followUp' | 'closing';
-  start: string;
-  end: string;
-  location: string;
-  sequence: number;
-  cancelled: boolean;
-  answer?: ParticipantAnswer;
-}
-
-function meetingRef(c: CaseRecord, meetingId: string): MeetingRef | undefined {
-  if (meetingId === 'study-visit') {
-    const v = c.studyVisit;
-    return v
-      ? {
-          meetingId,
-          kind: 'studyVisit',
-          start: v.start,
-          end: v.end,
-          location: v.location,
-          sequence: v.sequence,
-          cancelled: false,
-          answer: v.participantAnswer,
-        }
-      : undefined;
-  }
-  const m = c.meetings.find((x) => x.meetingId === meetingId);
-  return m
-    ? {
-        meetingId,
-        kind: m.kind,
-        start: m.start,
-        end: m.end,
-        location: m.location,
-        sequence: m.sequence,
-        cancelled: !!m.cancelledAt,
-        answer: m.participantAnswer,
-      }
-    : undefined;
-}
-
 /** Creates the participant's link to a meeting's current SEQUENCE; gives the id for the URL. */
 export async function issueLink(deps: Deps, c: CaseRecord, meetingId: string): Promise<string> {
-  const m = meetingRef(c, meetingId);
+  const m = meetingView(c, meetingId);
   if (!m) throw new Error(`No meeting ${meetingId} to link to`);
   const token = randomBytes(16).toString('base64url');
   await deps.repo.putLink({
@@ -92,7 +52,7 @@ export async function issueLink(deps: Deps, c: CaseRecord, meetingId: string): P
 }
 
 export interface LinkView {
-  meeting: Pick<MeetingRef, 'kind' | 'start' | 'end' | 'location'>;
+  meeting: Pick<MeetingView, 'kind' | 'start' | 'end' | 'location'>;
   unitName: string;
   phone?: string;
   lang: 'sv' | 'en';
@@ -101,14 +61,16 @@ export interface LinkView {
 /** What the link shows, or LinkGoneError with the reason. Never changes anything. */
 export async function openLink(deps: Deps, token: string): Promise<LinkView> {
   const { c, m, phone, unitName } = await resolve(deps, token);
-  if (m.answer && m.answer.sequence === m.sequence) throw new LinkGoneError('answered', phone);
+  if (m.answer && m.answer.sequence === m.sequence) throw new LinkGoneError('answered', phone, langOf(c));
   return {
     meeting: { kind: m.kind, start: m.start, end: m.end, location: m.location },
     unitName,
     ...(phone ? { phone } : {}),
-    lang: c.participantLanguage ?? 'sv',
+    lang: langOf(c),
   };
 }
+
+const langOf = (c: CaseRecord): 'sv' | 'en' => (c.participantLanguage === 'en' ? 'en' : 'sv');
 
 async function resolve(deps: Deps, token: string) {
   if (!TOKEN.test(token)) throw new LinkGoneError('unknown');
@@ -118,10 +80,11 @@ async function resolve(deps: Deps, token: string) {
   if (!c) throw new LinkGoneError('unknown');
   const unit = await unitOf(deps, c.unitId);
   const phone = unit?.phone;
-  const m = meetingRef(c, link.meetingId);
-  if (!m || m.cancelled) throw new LinkGoneError('cancelled', phone);
-  if (m.sequence !== link.sequence) throw new LinkGoneError('moved', phone);
-  if (Date.parse(m.start) <= deps.clock.now()) throw new LinkGoneError('passed', phone);
+  const lang = langOf(c);
+  const m = meetingView(c, link.meetingId);
+  if (!m || m.cancelled) throw new LinkGoneError('cancelled', phone, lang);
+  if (m.sequence !== link.sequence) throw new LinkGoneError('moved', phone, lang);
+  if (m.done || Date.parse(m.start) <= deps.clock.now()) throw new LinkGoneError('passed', phone, lang);
   return { c, m, link, phone, unitName: unit?.name ?? c.unitId };
 }
 
@@ -137,14 +100,11 @@ export async function answerLink(
   const view = await openLink(deps, token);
   const parsed = parseParticipantAnswer(form);
   if (!parsed.ok) throw new ValidationError(parsed.issues);
-  const { link, phone } = await resolve(deps, token);
+  const { link, phone, c: current } = await resolve(deps, token);
   const now = deps.clock.now();
   let already = false;
   const { changed } = await updateCase(deps.repo, link.caseId, now, (c) => {
-    const target =
-      link.meetingId === 'study-visit'
-        ? c.studyVisit
-        : c.meetings.find((m) => m.meetingId === link.meetingId);
+    const target = storedMeeting(c, link.meetingId);
     if (!target || target.sequence !== link.sequence) return undefined;
     if (target.participantAnswer?.sequence === link.sequence) {
       already = true;
@@ -158,6 +118,6 @@ export async function answerLink(
     };
     return c;
   });
-  if (already || !changed) throw new LinkGoneError(already ? 'answered' : 'moved', phone);
+  if (already || !changed) throw new LinkGoneError(already ? 'answered' : 'moved', phone, langOf(current));
   return { answer: parsed.value.answer, view };
 }

@@ -4,6 +4,7 @@ import { placeFreedNotice } from '../messages.ts';
 import type { Deps } from '../ports.ts';
 import { derivePhase } from '../process/derive.ts';
 import type { Unit } from '../units.ts';
+import { sendOnce } from './outbox.ts';
 import { updateCase } from './update-case.ts';
 import { wakeWorkflow } from './wake.ts';
 
@@ -61,8 +62,11 @@ export async function fillQueue(deps: Deps, unitId: string): Promise<number> {
     }
     if (!result.changed) continue;
     moved++;
+    const assigned = result.after;
     if (unit.coordinatorEmails.length)
-      await deps.mail.send(placeFreedNotice(result.after, unit, unit.coordinatorEmails, deps.baseUrl));
+      await sendOnce(deps, { caseId: assigned.caseId, key: `placeFreed:${assigned.place?.assignedAt}` }, () =>
+        placeFreedNotice(assigned, unit, unit.coordinatorEmails, deps.baseUrl),
+      );
     await wakeWorkflow(deps, result.before);
   }
   return moved;

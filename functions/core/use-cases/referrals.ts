@@ -48,6 +48,7 @@ export async function submitReferral(
     placementAgreementRef: r.placementAgreementRef,
     unitId: r.unitId,
     needs: { adaptation: r.adaptationNeeds, languageSupport: r.languageSupport, language: r.language },
+    participantLanguage: r.mailLanguage,
     plannedStart: r.plannedStart,
     plannedEnd: r.plannedEnd,
     ...emptyCollections(),

@@ -22,13 +22,17 @@ export async function proposeStudyVisit(
       c.studyVisit?.start === start &&
       c.studyVisit?.end === end &&
       c.studyVisit?.location === v.value.location,
-    apply: (c) => {
+    apply: (c, ctx) => {
+      // A visit proposed after one was cancelled is a new event: it counts on.
+      const visitNo = Math.max(0, ...(c.cancelledStudyVisits ?? []).map((x) => x.visitNo ?? 1)) + 1;
       c.studyVisit = {
         start,
         end,
         location: v.value.location,
         organizer: { name: coordinator.name, email: coordinator.email },
         sequence: 0,
+        ...(visitNo > 1 ? { visitNo } : {}),
+        proposedAt: new Date(ctx.now).toISOString(),
       };
     },
   });

@@ -1,14 +1,8 @@
-import type { CaseRecord, ClosureCategory } from '../case.ts';
+import type { Attendee, CaseRecord, ClosureCategory } from '../case.ts';
 import { StepAlreadyDone } from '../errors.ts';
-import {
-  afterClosingRequest,
-  clockNotice,
-  meetingInvitation,
-  newReferralNotice,
-  studyVisitInvitation,
-  withParticipantLink,
-} from '../messages.ts';
-import type { Deps, OutgoingMessage } from '../ports.ts';
+import { invitationDue, type MeetingView, meetingViews, storedAny } from '../meeting-view.ts';
+import { afterClosingRequest, clockNotice, meetingMails, newReferralNotice } from '../messages.ts';
+import type { Deps } from '../ports.ts';
 import { type DueNotice, markSent, upcomingNotices } from '../process/clocks.ts';
 import {
   CLOCKS,
@@ -18,8 +12,10 @@ import {
   type StepName,
 } from '../process/declaration.ts';
 import { derivePhase, nextRoute } from '../process/derive.ts';
+import { dueMeetingReminders, nextMeetingReminderAt } from '../process/meeting-reminders.ts';
 import { type Unit, unitPolicy } from '../units.ts';
 import { startNextSegment } from './continue-case.ts';
+import { sendOnce } from './outbox.ts';
 import { issueLink } from './participant-links.ts';
 import { fillQueue, unitOf } from './places.ts';
 import { requireCase, updateCase } from './update-case.ts';
@@ -39,7 +35,9 @@ export interface LoadResult {
 
 /** How long a waiting step waits: until the earliest notice of its clocks, within bounds. */
 function waitSecondsFor(c: CaseRecord, unit: Unit | undefined, now: number, step: StepName): number {
-  const next = upcomingNotices(c, unitPolicy(unit), now)[0]?.at;
+  const notice = upcomingNotices(c, unitPolicy(unit), now)[0]?.at;
+  const reminder = nextMeetingReminderAt(c, now);
+  const next = notice === undefined ? reminder : reminder === undefined ? notice : Math.min(notice, reminder);
   // The queue is re-checked weekly besides being woken when a place frees.
   const cap = step === 'placeAvailable' ? 7 * 24 * 3600 : MAX_WAIT_SECONDS;
   const seconds = next === undefined ? cap : Math.ceil((next - now) / 1000);
@@ -107,8 +105,9 @@ export function recipientsOf(
 }
 
 /**
- * A waiting step's clock ran out: sends every reminder and escalation now due, once each, and
- * records it; the queue is re-checked; a placement whose follow-ups after closing are done ends.
+ * A waiting step's clock ran out: sends every reminder and escalation now due, and the reminder
+ * of each meeting that is tomorrow, once each (the mail ledger), and records them; the queue is
+ * re-checked; a placement whose follow-ups after closing are done ends.
  */
 export async function handleDeadlines(deps: Deps, caseId: string) {
   const now = deps.clock.now();
@@ -126,21 +125,26 @@ export async function handleDeadlines(deps: Deps, caseId: string) {
       n.kind === 'escalation' ? (decl.escalate?.to ?? decl.remind) : decl.remind,
       decl,
     );
-    if (to.length) {
-      const message =
+    if (to.length)
+      await sendOnce(deps, { caseId, key: `clock:${n.clock}:${n.period}:${n.kind}:${n.at}` }, () =>
         n.clock === 'afterClosingFourWeeks' || n.clock === 'afterClosingSixMonths'
           ? afterClosingRequest(c, n.clock, to, deps.baseUrl)
-          : clockNotice(c, n, to, deps.baseUrl);
-      await deps.mail.send(message);
-    }
+          : clockNotice(c, n, to, deps.baseUrl),
+      );
     sent.push(n);
   }
+  const reminded = dueMeetingReminders(c, now);
+  for (const m of reminded) await sendMeetingMails(deps, c, unit, m, 'reminder');
   const endAfterClosing =
     phase === 'afterClosing' &&
     ((!!c.afterClosing.fourWeeks && !!c.afterClosing.sixMonths) || now > afterClosingEnd(c));
-  if (!sent.length && !endAfterClosing) return { sent: 0 };
+  if (!sent.length && !reminded.length && !endAfterClosing) return { sent: 0 };
   await updateCase(deps.repo, caseId, now, (x) => {
     for (const n of sent) markSent(x, n, now);
+    for (const m of reminded) {
+      const stored = storedAny(x, m.meetingId);
+      if (stored && stored.sequence === m.sequence) stored.reminderSentForSequence = m.sequence;
+    }
     if (endAfterClosing && derivePhase(x) === 'afterClosing') {
       // After the six-month question the case sends nothing more.
       x.status = 'closed';
@@ -148,7 +152,7 @@ export async function handleDeadlines(deps: Deps, caseId: string) {
     }
     return x;
   });
-  return { sent: sent.length };
+  return { sent: sent.length + reminded.length };
 }
 
 /** Four weeks after the last six-month reminder could have gone: the follow-ups are over. */
@@ -164,8 +168,10 @@ export async function notifyNewReferral(deps: Deps, caseId: string) {
   const now = deps.clock.now();
   const c = await requireCase(deps.repo, caseId);
   if (c.notifiedCoordinatorsAt) return { sent: false };
-  const to = (await unitOf(deps, c.unitId))?.coordinatorEmails ?? [];
-  if (to.length) await deps.mail.send(newReferralNotice(c, to, deps.baseUrl));
+  const unit = await unitOf(deps, c.unitId);
+  const to = unit?.coordinatorEmails ?? [];
+  if (to.length)
+    await sendOnce(deps, { caseId, key: 'referral' }, () => newReferralNotice(c, unit, to, deps.baseUrl));
   await updateCase(deps.repo, caseId, now, (x) => {
     if (x.notifiedCoordinatorsAt) return undefined;
     x.notifiedCoordinatorsAt = new Date(now).toISOString();
@@ -174,45 +180,59 @@ export async function notifyNewReferral(deps: Deps, caseId: string) {
   return { sent: to.length > 0 };
 }
 
-/** The participant's copy of a meeting mail carries a fresh link of their own to answer it. */
-async function linked(deps: Deps, c: CaseRecord, meetingId: string, mail: OutgoingMessage) {
-  if (!mail.to.some((a) => a.toLowerCase() === c.participant.email.toLowerCase())) return [mail];
-  const token = await issueLink(deps, c, meetingId);
-  return withParticipantLink(mail, c.participant.email, `${deps.baseUrl}/m/${token}`);
+/**
+ * The mails of one meeting, each copy once (the mail ledger keys it by meeting, SEQUENCE, kind
+ * and copy). The participant's copy carries a fresh link of their own to answer it, issued only
+ * when the copy is really sent.
+ */
+export async function sendMeetingMails(
+  deps: Deps,
+  c: CaseRecord,
+  unit: Unit | undefined,
+  m: MeetingView,
+  kind: 'invitation' | 'reminder',
+  resend?: { who: Attendee; at: string },
+) {
+  const prefix = resend ? `resend:${resend.who}:${resend.at}` : kind === 'invitation' ? 'invite' : 'remind';
+  for (const copy of meetingMails(c, unit, m, kind, deps.baseUrl, resend?.who))
+    await sendOnce(
+      deps,
+      { caseId: c.caseId, key: `${prefix}:${m.meetingId}:${m.sequence}:${copy.copy}` },
+      async () =>
+        copy.build(copy.needsLink ? `${deps.baseUrl}/m/${await issueLink(deps, c, m.meetingId)}` : undefined),
+    );
 }
 
-/** E-mails every invitation not yet sent for its SEQUENCE (study visit and meetings), once each. */
+/** E-mails every invitation not yet sent for its SEQUENCE (study visits and meetings), once each. */
 export async function sendInvitations(deps: Deps, caseId: string) {
   const now = deps.clock.now();
   const c = await requireCase(deps.repo, caseId);
   const unit = await unitOf(deps, c.unitId);
   let sent = 0;
-  const v = c.studyVisit;
-  if (v && !v.outcome && v.invitationSentForSequence !== v.sequence) {
-    for (const mail of studyVisitInvitation(c, unit, v.organizer))
-      for (const m of await linked(deps, c, 'study-visit', mail)) await deps.mail.send(m);
+  for (const m of meetingViews(c).filter(invitationDue)) {
+    await sendMeetingMails(deps, c, unit, m, 'invitation');
     await updateCase(deps.repo, caseId, now, (x) => {
-      if (!x.studyVisit || x.studyVisit.sequence !== v.sequence) return undefined;
-      x.studyVisit.invitationSentForSequence = v.sequence;
+      const stored = storedAny(x, m.meetingId);
+      if (!stored || stored.sequence !== m.sequence) return undefined;
+      stored.invitationSentForSequence = m.sequence;
       return x;
     });
     sent++;
   }
-  for (const m of c.meetings.filter((x) => x.invitationSentForSequence !== x.sequence)) {
-    // A meeting cancelled before its invitation ever went out is not in anyone's calendar.
-    const neverSent = m.cancelledAt && m.invitationSentForSequence === undefined;
-    if (!neverSent) {
-      const mail = meetingInvitation(c, unit, m);
-      for (const x of m.cancelledAt ? [mail] : await linked(deps, c, m.meetingId, mail))
-        await deps.mail.send(x);
-    }
+  // Invitations to send again to one person whose address was corrected (same UID and SEQUENCE).
+  for (const r of c.resends ?? []) {
+    const m = meetingViews(c).find((x) => x.meetingId === r.meetingId);
+    const current = m && !m.cancelled && !m.done && m.sequence === r.sequence && Date.parse(m.start) > now;
+    if (m && current) await sendMeetingMails(deps, c, unit, m, 'invitation', { who: r.who, at: r.at });
     await updateCase(deps.repo, caseId, now, (x) => {
-      const mm = x.meetings.find((y) => y.meetingId === m.meetingId);
-      if (!mm || mm.sequence !== m.sequence) return undefined;
-      mm.invitationSentForSequence = m.sequence;
+      const rest = (x.resends ?? []).filter(
+        (y) => !(y.meetingId === r.meetingId && y.who === r.who && y.at === r.at),
+      );
+      if (rest.length === (x.resends ?? []).length) return undefined;
+      x.resends = rest;
       return x;
     });
-    if (!neverSent) sent++;
+    if (current) sent++;
   }
   return { sent };
 }

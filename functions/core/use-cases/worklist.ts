@@ -1,10 +1,10 @@
 import type { Principal } from '../auth.ts';
-import type { CaseRecord } from '../case.ts';
+import { type CaseRecord, openMailProblems } from '../case.ts';
 import type { Deps } from '../ports.ts';
 import { type ActionName, CLOCK_NAMES, CLOCKS, type ClockDecl, STEPS } from '../process/declaration.ts';
 import { derivePhase } from '../process/derive.ts';
 import { unitPolicy } from '../units.ts';
-import { currentStep, mayAct } from './act.ts';
+import { actionOpen, currentStep, mayAct } from './act.ts';
 import { actionAvailable, changeableMeetings } from './availability.ts';
 import { listVisibleCases } from './referrals.ts';
 
@@ -61,7 +61,8 @@ export async function worklist(deps: Deps, p: Principal, opts: { limit?: number 
       );
       const chores = asked.filter((a) => dueFor(c, a, now, policy) !== undefined);
       for (const action of chores.length ? chores : asked.slice(0, 1)) {
-        if (['logActivity', 'closeEarly', 'moveMeeting', 'cancelMeeting'].includes(action)) continue;
+        if (['logActivity', 'closeEarly', 'moveMeeting', 'cancelMeeting', 'correctAddress'].includes(action))
+          continue;
         const due = dueFor(c, action, now, policy);
         items.push({
           caseId: c.caseId,
@@ -74,11 +75,25 @@ export async function worklist(deps: Deps, p: Principal, opts: { limit?: number 
         });
       }
     }
+    // Mail to an address on the case did not arrive: the coordinators check the address.
+    for (const c of page.items) {
+      const problem = openMailProblems(c)[0];
+      if (c.status !== 'active' || !problem || !mayAct(p, c, 'correctAddress')) continue;
+      if (!actionOpen(c, 'correctAddress')) continue;
+      items.push({
+        caseId: c.caseId,
+        reference: c.reference,
+        phase: derivePhase(c),
+        action: 'correctAddress',
+        due: Date.parse(problem.at),
+        overdue: true,
+      });
+    }
     // A participant asked for another time: the meeting is on the list of those who may move it.
     for (const c of page.items) {
       if (c.status !== 'active') continue;
       for (const m of changeableMeetings(c)) {
-        const a = m.participantAnswer;
+        const a = m.answer;
         if (a?.answer !== 'otherTime' || a.sequence !== m.sequence || !mayAct(p, c, 'moveMeeting')) continue;
         items.push({
           caseId: c.caseId,

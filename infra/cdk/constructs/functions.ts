@@ -5,7 +5,14 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { HTTP_HANDLERS, type HttpHandlerName } from '#functions/routes';
-import { JOBS, type JobName, TASKS, type TaskName } from '#tasks/registry';
+import {
+  EVENT_HANDLERS,
+  type EventHandlerName,
+  JOBS,
+  type JobName,
+  TASKS,
+  type TaskName,
+} from '#tasks/registry';
 import type { StegvisAuth } from './auth.ts';
 import type { StegvisData } from './data.ts';
 import { StegvisFunction } from './function.ts';
@@ -65,6 +72,11 @@ export const JOB_ACCESS: Record<JobName, Access> = {
   reconcile: { table: 'readWrite', workflow: true, timeout: Duration.minutes(5) },
 };
 
+/** Marks an address on a case undeliverable and tells the coordinators (reads and writes cases, sends mail). */
+export const EVENT_ACCESS: Record<EventHandlerName, Access> = {
+  'mail-events': { table: 'readWrite', mail: true, timeout: Duration.seconds(30) },
+};
+
 export interface StegvisFunctionsProps {
   readonly rootDir: string;
   readonly data: StegvisData;
@@ -94,6 +106,8 @@ export class StegvisFunctions extends Construct {
   readonly tasks: Record<TaskName, StegvisFunction>;
   /** Scheduled jobs (the reconciler). */
   readonly jobs: Record<JobName, StegvisFunction>;
+  /** Handlers of AWS events (SES bounces and complaints). */
+  readonly events: Record<EventHandlerName, StegvisFunction>;
   /** Every function, keyed by a readable name (`http/cases`, `http/authorizer`, `tasks/load-case`). */
   readonly all = new Map<string, StegvisFunction>();
 
@@ -104,6 +118,7 @@ export class StegvisFunctions extends Construct {
       'functions/http/authorizer.ts',
       ...TASKS.map((task) => `functions/tasks/${task.name}.ts`),
       ...JOBS.map((job) => `functions/tasks/${job.name}.ts`),
+      ...EVENT_HANDLERS.map((h) => `functions/tasks/${h.name}.ts`),
     ];
     const missing = entries.filter((entry) => !existsSync(join(props.rootDir, entry)));
     if (missing.length > 0) {
@@ -183,6 +198,23 @@ export class StegvisFunctions extends Construct {
       jobs[job.name] = fn;
     }
     this.jobs = jobs as Record<JobName, StegvisFunction>;
+
+    const events: Partial<Record<EventHandlerName, StegvisFunction>> = {};
+    for (const h of EVENT_HANDLERS) {
+      const fn = create(
+        `Event${pascal(h.name)}`,
+        `functions/tasks/${h.name}.ts`,
+        `Stegvis handler of ${h.source} events`,
+        EVENT_ACCESS[h.name],
+      );
+      new Rule(this, `Event${pascal(h.name)}Rule`, {
+        description: `Sends ${h.source} events (${h.eventTypes.join(', ')}) to Stegvis`,
+        eventPattern: { source: [h.source], detail: { eventType: [...h.eventTypes] } },
+        targets: [new LambdaFunction(fn, { retryAttempts: 4 })],
+      });
+      events[h.name] = fn;
+    }
+    this.events = events as Record<EventHandlerName, StegvisFunction>;
   }
 
   /** The HTTP handler functions whose access entry asks for the state machine. */

@@ -1,9 +1,12 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
   EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
   Identity,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
@@ -23,7 +26,8 @@ export interface StegvisMailProps {
 
 /**
  * SES: the sender identity and the configuration set every message is sent through (reputation
- * metrics on, sending on, TLS required, the account suppression list for bounces and complaints).
+ * metrics on, sending on, TLS required, the account suppression list for bounces and complaints),
+ * which publishes bounces and complaints to EventBridge.
  */
 export class StegvisMail extends Construct {
   readonly mailFrom: string;
@@ -42,6 +46,12 @@ export class StegvisMail extends Construct {
       sendingEnabled: true,
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    // Bounces and complaints go to the default event bus, where a rule hands them to Stegvis
+    // (functions/tasks/mail-events.ts): the address is marked on its case for the coordinator.
+    this.configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
     });
     this.identity = new EmailIdentity(this, 'Identity', {
       identity: props.mailDomain ? Identity.domain(props.mailDomain) : Identity.email(props.mailFrom),

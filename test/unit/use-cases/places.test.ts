@@ -63,7 +63,7 @@ describe('fillQueue', () => {
     expect(w.mail.sent).toHaveLength(1);
     expect(w.mail.sent[0]).toMatchObject({
       to: [COORDINATOR_EMAIL],
-      subject: `Plats ledig / Place free: ${b.reference}`,
+      subject: `Plats ledig på REMAKE: ${b.reference} går vidare`,
     });
     expect(w.mail.sent[0]?.text).toContain('https://stegvis.example/cases/queueb00001');
     expect(w.mail.sent[0]?.text).toContain('REMAKE');

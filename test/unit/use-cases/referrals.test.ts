@@ -71,6 +71,7 @@ describe('submitReferral', () => {
       placementAgreementRef: 'PÖ-2027-1',
       unitId: 'remake',
       needs: { adaptation: 'Pauser', languageSupport: true, language: 'arabiska' },
+      participantLanguage: 'sv',
       plannedStart: isoDay(T0),
       plannedEnd: isoDay(T0 + 365 * DAY_MS),
       ...emptyCollections(),
@@ -88,6 +89,32 @@ describe('submitReferral', () => {
       languageSupport: false,
       language: '',
     });
+  });
+
+  it('keeps the language of mail to the participant: English when chosen, Swedish by default', async () => {
+    const w = world();
+    await submitReferral(w.deps, CASE_OFFICER, { ...form, mailLanguage: 'en' });
+    expect((await w.get('newcase0001')).participantLanguage).toBe('en');
+    await submitReferral(w.deps, CASE_OFFICER, { ...form, submissionId: 'sub-0000000000000002' });
+    expect((await w.get('newcase0002')).participantLanguage).toBe('sv');
+    expect(
+      await issueCodes(() =>
+        submitReferral(w.deps, CASE_OFFICER, {
+          ...form,
+          submissionId: 'sub-0000000000000003',
+          mailLanguage: 'fi',
+        }),
+      ),
+    ).toEqual(['mailLanguage:required']);
+    expect(
+      await issueCodes(() =>
+        submitReferral(w.deps, CASE_OFFICER, {
+          ...form,
+          submissionId: 'sub-0000000000000004',
+          mailLanguage: '',
+        }),
+      ),
+    ).toEqual(['mailLanguage:required']);
   });
 
   it('stores a submission sent twice once, and starts the same execution again', async () => {

@@ -42,6 +42,7 @@ describe('proposeStudyVisit', () => {
       location: 'REMAKE, Malmö',
       organizer: { name: 'Karin', email: 'karin@stadsmissionen.example' },
       sequence: 0,
+      proposedAt: iso(T0),
     });
     expect(after.phase).toBe('studyVisitProposed');
     expect(w.workflow.tokens).toEqual([{ token: 'token-studyVisitProposal', output: { caseId: ID } }]);

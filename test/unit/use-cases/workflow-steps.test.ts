@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type CaseRecord, DAY_MS } from '#core/case';
 import { NotFoundError, StepAlreadyDone } from '#core/errors';
 import { CLOCKS, type ClockDecl, MAX_WAIT_SECONDS } from '#core/process/declaration';
+import { invitationPending } from '#core/process/derive';
 import { hashToken } from '#core/use-cases/participant-links';
 import {
   awaitStep,
@@ -209,7 +210,7 @@ describe('handleDeadlines', () => {
     expect(w.mail.sent).toHaveLength(1);
     expect(w.mail.sent[0]).toMatchObject({
       to: [COORDINATOR_EMAIL],
-      subject: `Påminnelse / Reminder: ${after.reference}`,
+      subject: `Påminnelse: ${after.reference}`,
     });
     expect(w.mail.sent[0]?.text).toContain(`https://stegvis.example/cases/${ID}`);
     expect(after.notices).toEqual({
@@ -235,8 +236,8 @@ describe('handleDeadlines', () => {
     expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 2 });
     const ref = (await w.get(ID)).reference;
     expect(w.mail.sent.map((m) => [m.to, m.subject])).toEqual([
-      [[SUPERVISOR_EMAIL], `Påminnelse / Reminder: ${ref}`],
-      [[COORDINATOR_EMAIL], `Försenat / Overdue: ${ref}`],
+      [[SUPERVISOR_EMAIL], `Påminnelse: ${ref}`],
+      [[COORDINATOR_EMAIL], `Försenat: ${ref}`],
     ]);
     const period = Date.parse(startup.end) + DAY_MS;
     expect((await w.get(ID)).notices.individualPlan).toEqual({
@@ -254,9 +255,9 @@ describe('handleDeadlines', () => {
     const after = await w.get(ID);
     expect(w.mail.sent[0]).toMatchObject({
       to: [OFFICER],
-      subject: `Uppföljning efter avslut / Follow-up after closing: ${after.reference}`,
+      subject: `Uppföljning efter avslut: ${after.reference}`,
     });
-    expect(w.mail.sent[0]?.text).toContain('fyra veckor efter avslut');
+    expect(w.mail.sent[0]?.text).toContain('fyra veckor sedan avslutet');
     expect(after.status).toBe('active');
   });
 
@@ -284,7 +285,7 @@ describe('handleDeadlines', () => {
       }),
     );
     expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1 });
-    expect(w.mail.sent[0]?.text).toContain('boka avslutningsmötet');
+    expect(w.mail.sent[0]?.text).toContain('Boka avslutningsmötet');
     expect((await w.get(ID)).notices.closingMeeting).toEqual({
       period: T0 - DAY_MS,
       reminders: 1,
@@ -306,9 +307,9 @@ describe('handleDeadlines', () => {
     await w.seed(base);
     expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1 });
     expect(w.mail.sent.map((m) => [m.to, m.subject])).toEqual([
-      [[OFFICER], `Uppföljning efter avslut / Follow-up after closing: ${base.reference}`],
+      [[OFFICER], `Uppföljning efter avslut: ${base.reference}`],
     ]);
-    expect(w.mail.sent[0]?.text).toContain('sex månader efter avslut');
+    expect(w.mail.sent[0]?.text).toContain('sex månader sedan avslutet');
     expect((await w.get(ID)).notices.afterClosingSixMonths?.reminders).toBe(1);
   });
 
@@ -373,7 +374,7 @@ describe('notifyNewReferral', () => {
     expect(w.mail.sent).toHaveLength(1);
     expect(w.mail.sent[0]).toMatchObject({
       to: [COORDINATOR_EMAIL],
-      subject: `Ny anvisning / New referral: ${after.reference}`,
+      subject: `Ny anvisning till ${UNIT.name}: ${after.reference}`,
     });
     expect(await notifyNewReferral(w.deps, ID)).toEqual({ sent: false });
     expect(w.mail.sent).toHaveLength(1);
@@ -527,7 +528,7 @@ describe('sendInvitations', () => {
     expect(after.meetings[0]?.invitationSentForSequence).toBeUndefined();
   });
 
-  it('sends nothing for a meeting cancelled before its invitation went out, and marks it done', async () => {
+  it('sends nothing for a meeting cancelled before its invitation went out, and leaves nothing pending', async () => {
     const w = world();
     await w.seed(
       caseIn('startupPlanning', ID, T0, {
@@ -542,10 +543,11 @@ describe('sendInvitations', () => {
     );
     expect(await sendInvitations(w.deps, ID)).toEqual({ sent: 0 });
     expect(w.mail.sent).toEqual([]);
-    expect((await w.get(ID)).meetings[0]?.invitationSentForSequence).toBe(1);
+    // In nobody's calendar: nothing to send, and the workflow does not route to sending it.
+    expect(invitationPending(await w.get(ID))).toBe(false);
   });
 
-  it('sends the cancellation of a meeting whose invitation went out, to everyone at once, without a link', async () => {
+  it('sends the cancellation of a meeting whose invitation went out to everyone, the participant’s copy apart, without a link', async () => {
     const w = world();
     await w.seed(
       caseIn('startupPlanning', ID, T0, {
@@ -559,9 +561,12 @@ describe('sendInvitations', () => {
       }),
     );
     expect(await sendInvitations(w.deps, ID)).toEqual({ sent: 1 });
-    expect(w.mail.sent).toHaveLength(1);
-    expect(w.mail.sent[0]?.to).toEqual(['p@example.se', SUPERVISOR_EMAIL, OFFICER]);
-    expect(w.mail.sent[0]?.calendar).toMatchObject({ method: 'CANCEL', sequence: 1 });
+    expect(w.mail.sent.map((m) => m.to)).toEqual([['p@example.se'], [SUPERVISOR_EMAIL, OFFICER]]);
+    for (const m of w.mail.sent) {
+      expect(m.calendar).toMatchObject({ method: 'CANCEL', sequence: 1 });
+      expect(m.calendar?.attendees.map((a) => a.email)).toEqual(['p@example.se', SUPERVISOR_EMAIL, OFFICER]);
+      expect(tokenIn(m.text)).toBeUndefined();
+    }
     expect(w.repo.links.size).toBe(0);
     expect((await w.get(ID)).meetings[0]?.invitationSentForSequence).toBe(1);
   });
