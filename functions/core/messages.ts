@@ -58,6 +58,15 @@ export function whenShort(start: string, lang: MailLang): string {
     : `${cap(s.weekday)} ${s.day} ${s.month} at ${s.time}`;
 }
 
+/** "i morgon" / "tomorrow" or "i dag" / "today" for a meeting seen from `now` (Stockholm days), else undefined. */
+export function dayWord(start: string, now: number, lang: MailLang): string | undefined {
+  const day = (ms: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: TZ }).format(new Date(ms));
+  const d = day(Date.parse(start));
+  if (d === day(now)) return lang === 'sv' ? 'i dag' : 'today';
+  if (d === day(now + 86_400_000)) return lang === 'sv' ? 'i morgon' : 'tomorrow';
+  return undefined;
+}
+
 const cap = (s: string) => (s ? `${s[0]?.toUpperCase()}${s.slice(1)}` : s);
 const caseLink = (c: CaseRecord, baseUrl: string) => `${baseUrl}/cases/${c.caseId}`;
 const unitNameOf = (c: CaseRecord, unit: Unit | undefined) => unit?.name ?? c.unitId;
@@ -390,9 +399,11 @@ function participantWords(
   phone: string | undefined,
   kind: MeetingMailKind,
   lang: MailLang,
+  now: number,
 ): Words {
   const n = MEETING_NAME[m.kind][lang];
   const when = whenShort(m.start, lang);
+  const rel = dayWord(m.start, now, lang);
   const coming = alsoComing(m.attendees, lang);
   const staleReminder = m.reminderSentForSequence !== undefined && m.reminderSentForSequence < m.sequence;
   const call = phone
@@ -405,9 +416,11 @@ function participantWords(
   if (lang === 'sv') {
     if (kind === 'reminder')
       return {
-        subject: `Påminnelse: ${n.name} i morgon, ${when}`,
+        subject: `Påminnelse: ${n.name} ${rel ? `${rel}, ` : ''}${when}`,
         lead: [
-          `Det här är en påminnelse. I morgon har du ${n.name.toLowerCase()} på ${unitName}.`,
+          rel
+            ? `Det här är en påminnelse. ${cap(rel)} har du ${n.name.toLowerCase()} på ${unitName}.`
+            : `Det här är en påminnelse om ${n.the} på ${unitName}.`,
           ...(coming ? [coming] : []),
         ],
         after: [call],
@@ -439,9 +452,11 @@ function participantWords(
   }
   if (kind === 'reminder')
     return {
-      subject: `Reminder: ${n.name} tomorrow, ${when}`,
+      subject: `Reminder: ${n.name} ${rel ? `${rel}, ` : ''}${when}`,
       lead: [
-        `This is a reminder. Tomorrow you have ${n.the.replace(/^the /, 'a ')} at ${unitName}.`,
+        rel
+          ? `This is a reminder. ${cap(rel)} you have ${n.the.replace(/^the /, 'a ')} at ${unitName}.`
+          : `This is a reminder of ${n.the} at ${unitName}.`,
         ...(coming ? [coming] : []),
       ],
       after: [call],
@@ -478,16 +493,22 @@ function staffWords(
   unitName: string,
   kind: MeetingMailKind,
   lang: MailLang,
+  now: number,
 ): Words {
   const n = MEETING_NAME[m.kind][lang];
   const when = whenShort(m.start, lang);
+  const rel = dayWord(m.start, now, lang);
   const ref = c.reference;
   const staleReminder = m.reminderSentForSequence !== undefined && m.reminderSentForSequence < m.sequence;
   if (lang === 'sv') {
     if (kind === 'reminder')
       return {
-        subject: `Påminnelse: ${n.name} i morgon, ${when}: ${ref}`,
-        lead: [`Det här är en påminnelse. I morgon är det ${n.the} på ${unitName}.`],
+        subject: `Påminnelse: ${n.name} ${rel ? `${rel}, ` : ''}${when}: ${ref}`,
+        lead: [
+          rel
+            ? `Det här är en påminnelse. ${cap(rel)} är det ${n.the} på ${unitName}.`
+            : `Det här är en påminnelse om ${n.the} på ${unitName}.`,
+        ],
         after: [],
       };
     if (m.cancelled)
@@ -516,8 +537,12 @@ function staffWords(
   }
   if (kind === 'reminder')
     return {
-      subject: `Reminder: ${n.name} tomorrow, ${when}: ${ref}`,
-      lead: [`This is a reminder. Tomorrow is ${n.the} at ${unitName}.`],
+      subject: `Reminder: ${n.name} ${rel ? `${rel}, ` : ''}${when}: ${ref}`,
+      lead: [
+        rel
+          ? `This is a reminder. ${cap(rel)} is ${n.the} at ${unitName}.`
+          : `This is a reminder of ${n.the} at ${unitName}.`,
+      ],
       after: [],
     };
   if (m.cancelled)
@@ -577,6 +602,8 @@ export function meetingMails(
   baseUrl: string,
   /** Only this person's copy (an invitation sent again after their address was corrected). */
   only?: Attendee,
+  /** When the mail goes out (a reminder says "tomorrow" or "today" from it); the day before by default. */
+  now: number = Date.parse(m.start) - 86_400_000,
 ): MailCopy[] {
   const unitName = unitNameOf(c, unit);
   const organizer = m.organizer.email.toLowerCase();
@@ -621,7 +648,7 @@ export function meetingMails(
   const copies: MailCopy[] = [];
   if (participant.length) {
     const lang = plang;
-    const w = participantWords(m, unitName, unit?.phone, kind, lang);
+    const w = participantWords(m, unitName, unit?.phone, kind, lang, now);
     const answerable = !m.cancelled;
     copies.push({
       copy: 'participant',
@@ -655,7 +682,7 @@ export function meetingMails(
   }
   if (staff.length) {
     const lang = STAFF_LANG;
-    const w = staffWords(c, m, unitName, kind, lang);
+    const w = staffWords(c, m, unitName, kind, lang, now);
     copies.push({
       copy: 'staff',
       to: staff.map((a) => a.email),

@@ -1,6 +1,6 @@
 import { getDeps } from '#adapters/deps';
 import { unitQueues } from '#core/use-cases/places';
-import { worklist } from '#core/use-cases/worklist';
+import { participantAnswers, worklist } from '#core/use-cases/worklist';
 import { todoPage } from '#web/todo-pages';
 import { htmlResponse, httpHandler, redirect, signedIn } from './kit.ts';
 
@@ -14,9 +14,9 @@ export const handler = httpHandler('home', {
   'GET /todo': async (req) => {
     const deps = getDeps();
     const p = signedIn(req);
-    const items = await worklist(deps, p);
+    const [items, answers] = await Promise.all([worklist(deps, p), participantAnswers(deps, p)]);
     // Coordinators also see each unit's queue, in order of acceptance, with its places.
     const queues = p.groups.includes('coordinator') ? await unitQueues(deps) : [];
-    return htmlResponse(todoPage({ lang: req.lang, principal: p, items, queues }));
+    return htmlResponse(todoPage({ lang: req.lang, principal: p, items, answers, queues }));
   },
 });

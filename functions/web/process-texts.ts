@@ -471,6 +471,10 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   p_askStaff: e('Frågor? Kontakta din handläggare.', 'Questions? Contact your case officer.'),
   'issue_answer.required': e('Välj ett svar.', 'Choose an answer.'),
   participantAnswer: e('Deltagarens svar', "The participant's answer"),
+  participantAnswers: e('Deltagarnas svar på kommande möten', "Participants' answers to coming meetings"),
+  answerComingShort: e('Kommer', 'Coming'),
+  answerOtherTimeShort: e('Vill ha en annan tid', 'Would like another time'),
+  meeting: e('Möte', 'Meeting'),
   answerComing: e('deltagaren kommer', 'the participant is coming'),
   answerOtherTime: e('deltagaren vill ha en annan tid', 'the participant would like another time'),
   // Page words

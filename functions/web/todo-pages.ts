@@ -1,5 +1,5 @@
 import type { Principal } from '#core/auth';
-import type { WorkItem } from '#core/use-cases/worklist';
+import type { AnswerItem, WorkItem } from '#core/use-cases/worklist';
 import { html } from './html.ts';
 import { type Lang, tDynamic } from './i18n.ts';
 import { formatDateTime, page } from './layout.ts';
@@ -15,7 +15,13 @@ export interface UnitQueue {
   queue: { caseId: string; reference: string; since?: string }[];
 }
 
-export function todoPage(o: { lang: Lang; principal: Principal; items: WorkItem[]; queues?: UnitQueue[] }) {
+export function todoPage(o: {
+  lang: Lang;
+  principal: Principal;
+  items: WorkItem[];
+  answers?: AnswerItem[];
+  queues?: UnitQueue[];
+}) {
   const { lang } = o;
   const body = html`<h1>${L(lang, 'todoTitle')}</h1>
 ${
@@ -31,6 +37,15 @@ ${
 <td>${i.due !== undefined ? formatDateTime(lang, i.due) : '–'}${i.overdue ? html` <strong class="tag">⚠ ${L(lang, 'overdue')}</strong>` : ''}</td></tr>`,
       )}</tbody></table>`
 }`;
+  const answers = o.answers?.length
+    ? html`<section aria-labelledby="answers-h"><h2 id="answers-h">${L(lang, 'participantAnswers')}</h2>
+<table><caption class="skip">${L(lang, 'participantAnswers')}</caption>
+<thead><tr><th scope="col">${L(lang, 'meeting')}</th><th scope="col">${L(lang, 'reference')}</th><th scope="col">${L(lang, 'participantAnswer')}</th></tr></thead>
+<tbody>${o.answers.map(
+        (a) =>
+          html`<tr><td><a href="/cases/${a.caseId}#meeting-${a.meetingId}-h">${L(lang, `meeting_${a.kind}`)}</a><br><span class="hint">${formatDateTime(lang, a.start)}</span></td><td>${a.reference}</td><td>${a.answer === 'otherTime' ? html`<strong>${L(lang, 'answerOtherTimeShort')}</strong>` : L(lang, 'answerComingShort')}<br><span class="hint">${formatDateTime(lang, a.at)}</span></td></tr>`,
+      )}</tbody></table></section>`
+    : '';
   const queues = o.queues?.length
     ? html`<section aria-labelledby="queues-h"><h2 id="queues-h">${L(lang, 'placesAndQueues')}</h2>
 <table><caption class="skip">${L(lang, 'placesAndQueues')}</caption>
@@ -49,6 +64,6 @@ ${
     title: L(lang, 'todoTitle'),
     principal: o.principal,
     path: '/todo',
-    body: html`${body}${queues}`,
+    body: html`${body}${answers}${queues}`,
   });
 }

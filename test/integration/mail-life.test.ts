@@ -211,8 +211,12 @@ describe('the reminder the day before, a moved visit, in the participant’s lan
       'the reminder to the case officer',
       (m) => sentTo(m, CASE_OFFICER) && m.subject.startsWith('Påminnelse: Studiebesök i morgon'),
     );
-    const caseText = pageText(await (await coordinator.get(`/cases/${caseId}`)).text());
-    expect(caseText).toContain('påminnelse skickad');
+    // The record says so once the reminders are out (just after the mails).
+    await pollUntil('the reminder on the case page', async () =>
+      pageText(await (await coordinator.get(`/cases/${caseId}`)).text()).includes('påminnelse skickad')
+        ? true
+        : undefined,
+    );
 
     // Moved after the reminder: the update says the reminder no longer holds; a new one comes.
     const later = meetingTime(host, { fromNow: 4 * DAY_MS, location: 'Matmissionen, entrén' });

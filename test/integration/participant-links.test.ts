@@ -139,6 +139,9 @@ describe("a participant's link", () => {
     const casePage = pageText(await (await coordinator.get(`/cases/${caseId}`)).text());
     expect(casePage).toContain('deltagaren kommer');
     expect(casePage).not.toContain('Nej förresten');
+    // And in "To do", under the participants' answers.
+    const todo = pageText(await (await coordinator.get('/todo')).text());
+    expect(todo).toMatch(/Deltagarnas svar på kommande möten .*Uppstartsmöte .* Kommer/);
   });
 
   it('is gone once the meeting moves; the new invitation’s link asks for another time, which lands in "To do"', async () => {

@@ -7,6 +7,7 @@ import {
   afterClosingRequest,
   CLOCK_TEXT,
   clockNotice,
+  dayWord,
   type MailLang,
   meetingMails,
   newReferralNotice,
@@ -228,6 +229,34 @@ describe('the participant’s meeting mails', () => {
     expect(lines(en)[1]).toBe('This is a reminder. Tomorrow you have a follow-up meeting at REMAKE.');
   });
 
+  it('remind “today” when the reminder goes late on the day, and by date only when earlier than the day before', () => {
+    const c = { ...base('sv'), meetings: [followUp()] };
+    const view = meetingViews(c).find((m) => m.kind === 'followUp');
+    if (!view) throw new Error('no view');
+    const build = (lang: MailLang, now: number) => {
+      const x = { ...c, participantLanguage: lang };
+      return meetingMails(x, UNIT, view, 'reminder', BASE, undefined, now).map((m) => m.build(LINK));
+    };
+    const [svToday, staffToday] = build('sv', Date.parse(START) - 2 * 3_600_000);
+    expect(svToday?.subject).toBe('Påminnelse: Uppföljningsmöte i dag, tisdag 2 mars kl. 10.00');
+    expect(lines(svToday as OutgoingMessage)[1]).toBe(
+      'Det här är en påminnelse. I dag har du uppföljningsmöte på REMAKE.',
+    );
+    expect(staffToday?.subject).toBe(
+      'Påminnelse: Uppföljningsmöte i dag, tisdag 2 mars kl. 10.00: SV-2027-0042',
+    );
+    const [enEarly] = build('en', Date.parse(START) - 3 * 86_400_000);
+    expect(enEarly?.subject).toBe('Reminder: Follow-up meeting Tuesday 2 March at 10:00');
+    expect(lines(enEarly as OutgoingMessage)[1]).toBe(
+      'This is a reminder of the follow-up meeting at REMAKE.',
+    );
+    expect(dayWord(START, Date.parse(START) - 86_400_000, 'en')).toBe('tomorrow');
+    // Stockholm days, not UTC ones: 00:30 on 3 March in Stockholm is 23:30 UTC on 2 March.
+    expect(dayWord('2027-03-02T23:30:00.000Z', Date.parse('2027-03-02T12:00:00.000Z'), 'sv')).toBe(
+      'i morgon',
+    );
+  });
+
   it('say when the reminder already sent no longer holds, for a move and for a cancellation', () => {
     const moved = followUp({ sequence: 1, movedAt: START, reminderSentForSequence: 0 });
     const cancelled = followUp({ sequence: 1, cancelledAt: START, reminderSentForSequence: 0 });
@@ -270,7 +299,7 @@ describe('the participant’s meeting mails', () => {
     const [own] = meetingMails(
       c,
       { ...UNIT, phone: undefined },
-      meetingViews(c)[0] as never,
+      meetingViews(c).find((m) => m.kind === 'followUp') as never,
       'invitation',
       BASE,
     ).map((x) => x.build(LINK));
@@ -307,8 +336,12 @@ describe('the staff copy of a meeting mail', () => {
 
   it('goes only to the one person when an invitation is sent again after a corrected address', () => {
     const c = { ...base('sv'), meetings: [followUp()] };
-    const view = meetingViews(c)[0];
+    const view = meetingViews(c).find((m) => m.kind === 'followUp');
     if (!view) throw new Error('no view');
+    // Of three in the meeting, only the one.
+    expect(meetingMails(c, UNIT, view, 'invitation', BASE, 'supervisor').map((x) => [x.copy, x.to])).toEqual([
+      ['staff', [SUPERVISOR_EMAIL]],
+    ]);
     expect(meetingMails(c, UNIT, view, 'invitation', BASE, 'caseOfficer').map((x) => [x.copy, x.to])).toEqual(
       [['staff', ['anna@malmo.example']]],
     );

@@ -194,7 +194,7 @@ export async function sendMeetingMails(
   resend?: { who: Attendee; at: string },
 ) {
   const prefix = resend ? `resend:${resend.who}:${resend.at}` : kind === 'invitation' ? 'invite' : 'remind';
-  for (const copy of meetingMails(c, unit, m, kind, deps.baseUrl, resend?.who))
+  for (const copy of meetingMails(c, unit, m, kind, deps.baseUrl, resend?.who, deps.clock.now()))
     await sendOnce(
       deps,
       { caseId: c.caseId, key: `${prefix}:${m.meetingId}:${m.sequence}:${copy.copy}` },

@@ -1,5 +1,6 @@
 import type { Principal } from '../auth.ts';
 import { type CaseRecord, openMailProblems } from '../case.ts';
+import { type AnyMeetingKind, meetingViews } from '../meeting-view.ts';
 import type { Deps } from '../ports.ts';
 import { type ActionName, CLOCK_NAMES, CLOCKS, type ClockDecl, STEPS } from '../process/declaration.ts';
 import { derivePhase } from '../process/derive.ts';
@@ -117,4 +118,50 @@ export async function worklist(deps: Deps, p: Principal, opts: { limit?: number 
       (a.since ?? '').localeCompare(b.since ?? ''),
   );
   return items.slice(0, opts.limit ?? 200);
+}
+
+/** A participant's answer to a meeting still ahead, as the people in charge of the case see it. */
+export interface AnswerItem {
+  caseId: string;
+  reference: string;
+  meetingId: string;
+  kind: AnyMeetingKind;
+  start: string;
+  answer: 'coming' | 'otherTime';
+  at: string;
+}
+
+/**
+ * The participants' answers to the meetings ahead (the next 30 days) of the cases this person
+ * sees, soonest meeting first: "coming" as well as "another time" (which also asks a move).
+ */
+export async function participantAnswers(deps: Deps, p: Principal, opts: { limit?: number } = {}) {
+  const now = deps.clock.now();
+  const out: AnswerItem[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const page = await listVisibleCases(deps, p, { after, limit: 100 });
+    for (const c of page.items) {
+      if (c.status !== 'active') continue;
+      for (const m of meetingViews(c)) {
+        const a = m.answer;
+        const start = Date.parse(m.start);
+        if (!a || a.sequence !== m.sequence || m.cancelled || m.done) continue;
+        if (start <= now || start > now + 30 * 24 * 3600 * 1000) continue;
+        out.push({
+          caseId: c.caseId,
+          reference: c.reference,
+          meetingId: m.meetingId,
+          kind: m.kind,
+          start: m.start,
+          answer: a.answer,
+          at: a.at,
+        });
+      }
+    }
+    after = page.next;
+    pages++;
+  } while (after && pages < 50);
+  return out.sort((a, b) => a.start.localeCompare(b.start)).slice(0, opts.limit ?? 100);
 }

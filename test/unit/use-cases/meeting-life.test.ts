@@ -11,9 +11,10 @@ import { MAIL_LEASE_MS, sendOnce } from '#core/use-cases/outbox';
 import { answerLink, type LinkGoneError, openLink } from '#core/use-cases/participant-links';
 import { proposeStudyVisit } from '#core/use-cases/study-visit';
 import { handleDeadlines, loadCase, sendInvitations } from '#core/use-cases/workflow-steps';
-import { worklist } from '#core/use-cases/worklist';
+import { participantAnswers, worklist } from '#core/use-cases/worklist';
 import {
   ADMIN,
+  CASE_OFFICER,
   COORDINATOR,
   COORDINATOR_EMAIL,
   caseIn,
@@ -225,6 +226,34 @@ describe('the study visit moved and cancelled', () => {
     expect(
       await issueCodes(() => cancelMeeting(v.deps, COORDINATOR, ID, { meetingId: 'study-visit-x' })),
     ).toEqual(['meetingId:format']);
+  });
+
+  it('shows every answer to a meeting ahead, “coming” too, to those who see the case', async () => {
+    const w = world();
+    await w.seed(
+      invited({ participantAnswer: { sequence: 0, answer: 'coming', at: iso(T0 - HOUR_MS) } }),
+      // An answer to an earlier time of a moved meeting is not the answer now.
+      {
+        ...invited({ sequence: 1, participantAnswer: { sequence: 0, answer: 'coming', at: iso(T0) } }),
+        caseId: 'case00000002',
+      },
+    );
+    const answers = await participantAnswers(w.deps, COORDINATOR);
+    expect(answers).toEqual([
+      {
+        caseId: ID,
+        reference: (await w.get(ID)).reference,
+        meetingId: 'study-visit',
+        kind: 'studyVisit',
+        start: iso(tenOclock(T0, 3)),
+        answer: 'coming',
+        at: iso(T0 - HOUR_MS),
+      },
+    ]);
+    // The case officer of the referring organisation sees it too; once the visit has begun, nobody.
+    expect(await participantAnswers(w.deps, CASE_OFFICER)).toHaveLength(1);
+    w.clock.set(tenOclock(T0, 3) + 1);
+    expect(await participantAnswers(w.deps, COORDINATOR)).toEqual([]);
   });
 
   it('puts a participant’s “another time” on the coordinator’s list', async () => {
