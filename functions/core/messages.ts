@@ -236,6 +236,26 @@ export const CLOCK_TEXT: Record<ClockName, Record<MailLang, string>> = {
   },
 };
 
+/** What each clock asks for, in a few words: the subject says what. */
+export const CLOCK_SUBJECT: Record<ClockName, Record<MailLang, string>> = {
+  intakeDecision: { sv: 'ta emot eller avböj anvisningen', en: 'accept or decline the referral' },
+  studyVisitProposal: { sv: 'föreslå tid för studiebesök', en: 'propose a study-visit time' },
+  studyVisitOutcome: { sv: 'skriv in hur studiebesöket gick', en: 'record how the study visit went' },
+  startupMeeting: { sv: 'boka uppstartsmöte', en: 'book the start-up meeting' },
+  individualPlan: { sv: 'skriv in den individuella planeringen', en: 'record the individual plan' },
+  talk: { sv: 'håll handledningssamtal', en: 'hold a supervision talk' },
+  followUpRequested: { sv: 'boka uppföljningsmöte', en: 'book a follow-up meeting' },
+  followUp: { sv: 'boka uppföljningsmöte', en: 'book a follow-up meeting' },
+  followUpRecord: { sv: 'skriv in uppföljningsmötet', en: 'record the follow-up meeting' },
+  closingPlan: { sv: 'planera avslutningsmötet', en: 'plan the closing meeting' },
+  pauseCheckIn: { sv: 'hör efter hur pausen går', en: 'check in on the pause' },
+  closingMeeting: { sv: 'boka avslutningsmöte', en: 'book the closing meeting' },
+  closingRecord: { sv: 'skriv in avslutningsmötet', en: 'record the closing meeting' },
+  afterClosingFourWeeks: { sv: 'var är deltagaren nu?', en: 'where is the participant now?' },
+  afterClosingSixMonths: { sv: 'var är deltagaren nu?', en: 'where is the participant now?' },
+  repair: { sv: 'ett steg behöver rättas', en: 'a step needs correcting' },
+};
+
 /** A reminder (to whoever acts) or an escalation (to the coordinators) from a clock. */
 export function clockNotice(
   c: CaseRecord,
@@ -255,7 +275,7 @@ export function clockNotice(
           : 'This is overdue. Make sure someone does it.',
       ]
     : [what];
-  return staffMail(c, to, baseUrl, `${tag}: ${c.reference}`, lead, lang);
+  return staffMail(c, to, baseUrl, `${tag}: ${CLOCK_SUBJECT[n.clock][lang]} – ${c.reference}`, lead, lang);
 }
 
 /** The case officer is asked where the participant is now (a form behind the link). */
@@ -266,8 +286,14 @@ export function afterClosingRequest(
   baseUrl: string,
   lang: MailLang = STAFF_LANG,
 ): OutgoingMessage {
+  const when =
+    clock === 'afterClosingFourWeeks'
+      ? { sv: 'fyra veckor', en: 'four weeks' }
+      : { sv: 'sex månader', en: 'six months' };
   const subject =
-    lang === 'sv' ? `Uppföljning efter avslut: ${c.reference}` : `Follow-up after closing: ${c.reference}`;
+    lang === 'sv'
+      ? `Uppföljning efter avslut, ${when.sv}: ${c.reference}`
+      : `Follow-up after closing, ${when.en}: ${c.reference}`;
   return staffMail(c, to, baseUrl, subject, [CLOCK_TEXT[clock][lang]], lang);
 }
 

@@ -5,6 +5,7 @@ import { meetingViews } from '#core/meeting-view';
 import {
   addressProblemNotice,
   afterClosingRequest,
+  CLOCK_SUBJECT,
   CLOCK_TEXT,
   clockNotice,
   dayWord,
@@ -384,10 +385,14 @@ describe('staff notices', () => {
     for (const clock of CLOCK_NAMES)
       for (const lang of ['sv', 'en'] as const) {
         const r = clockNotice(c, { clock, kind: 'reminder', period: 0, at: 0 }, to, BASE, lang);
-        expect(r.subject).toBe(`${lang === 'sv' ? 'Påminnelse' : 'Reminder'}: SV-2027-0042`);
+        expect(r.subject).toBe(
+          `${lang === 'sv' ? 'Påminnelse' : 'Reminder'}: ${CLOCK_SUBJECT[clock][lang]} – SV-2027-0042`,
+        );
         expect(lines(r)[1]).toBe(CLOCK_TEXT[clock][lang]);
         const e = clockNotice(c, { clock, kind: 'escalation', period: 0, at: 0 }, to, BASE, lang);
-        expect(e.subject).toBe(`${lang === 'sv' ? 'Försenat' : 'Overdue'}: SV-2027-0042`);
+        expect(e.subject).toBe(
+          `${lang === 'sv' ? 'Försenat' : 'Overdue'}: ${CLOCK_SUBJECT[clock][lang]} – SV-2027-0042`,
+        );
         expect(lines(e)[2]).toBe(
           lang === 'sv'
             ? 'Det här är försenat. Se till att någon gör det.'
@@ -398,10 +403,10 @@ describe('staff notices', () => {
 
   it('ask the case officer where the participant is now', () => {
     const sv = afterClosingRequest(c, 'afterClosingSixMonths', ['anna@malmo.example'], BASE);
-    expect(sv.subject).toBe('Uppföljning efter avslut: SV-2027-0042');
+    expect(sv.subject).toBe('Uppföljning efter avslut, sex månader: SV-2027-0042');
     expect(lines(sv)[1]).toBe('Det har gått sex månader sedan avslutet. Svara på var deltagaren är nu.');
     expect(afterClosingRequest(c, 'afterClosingFourWeeks', [], BASE, 'en').subject).toBe(
-      'Follow-up after closing: SV-2027-0042',
+      'Follow-up after closing, four weeks: SV-2027-0042',
     );
   });
 

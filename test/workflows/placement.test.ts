@@ -175,7 +175,9 @@ describe('placement workflow', () => {
       async () =>
         t.mail.sent.find(
           // The talk clock's reminder (not the start-up meeting's the day before).
-          (m) => m.subject === `Påminnelse: ${c.reference}` && m.to.includes('sami@stadsmissionen.example'),
+          (m) =>
+            m.subject === `Påminnelse: håll handledningssamtal – ${c.reference}` &&
+            m.to.includes('sami@stadsmissionen.example'),
         ),
       25_000,
     );

@@ -210,7 +210,7 @@ describe('handleDeadlines', () => {
     expect(w.mail.sent).toHaveLength(1);
     expect(w.mail.sent[0]).toMatchObject({
       to: [COORDINATOR_EMAIL],
-      subject: `Påminnelse: ${after.reference}`,
+      subject: `Påminnelse: ta emot eller avböj anvisningen – ${after.reference}`,
     });
     expect(w.mail.sent[0]?.text).toContain(`https://stegvis.example/cases/${ID}`);
     expect(after.notices).toEqual({
@@ -236,8 +236,8 @@ describe('handleDeadlines', () => {
     expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 2 });
     const ref = (await w.get(ID)).reference;
     expect(w.mail.sent.map((m) => [m.to, m.subject])).toEqual([
-      [[SUPERVISOR_EMAIL], `Påminnelse: ${ref}`],
-      [[COORDINATOR_EMAIL], `Försenat: ${ref}`],
+      [[SUPERVISOR_EMAIL], `Påminnelse: skriv in den individuella planeringen – ${ref}`],
+      [[COORDINATOR_EMAIL], `Försenat: skriv in den individuella planeringen – ${ref}`],
     ]);
     const period = Date.parse(startup.end) + DAY_MS;
     expect((await w.get(ID)).notices.individualPlan).toEqual({
@@ -255,7 +255,7 @@ describe('handleDeadlines', () => {
     const after = await w.get(ID);
     expect(w.mail.sent[0]).toMatchObject({
       to: [OFFICER],
-      subject: `Uppföljning efter avslut: ${after.reference}`,
+      subject: `Uppföljning efter avslut, fyra veckor: ${after.reference}`,
     });
     expect(w.mail.sent[0]?.text).toContain('fyra veckor sedan avslutet');
     expect(after.status).toBe('active');
@@ -307,7 +307,7 @@ describe('handleDeadlines', () => {
     await w.seed(base);
     expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1 });
     expect(w.mail.sent.map((m) => [m.to, m.subject])).toEqual([
-      [[OFFICER], `Uppföljning efter avslut: ${base.reference}`],
+      [[OFFICER], `Uppföljning efter avslut, sex månader: ${base.reference}`],
     ]);
     expect(w.mail.sent[0]?.text).toContain('sex månader sedan avslutet');
     expect((await w.get(ID)).notices.afterClosingSixMonths?.reminders).toBe(1);
