@@ -76,6 +76,15 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** A JSON body, or a 400 for one that is not JSON. */
+function jsonOf(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8') || '{}');
+  } catch {
+    throw Object.assign(new Error('not JSON'), { status: 400 });
+  }
+}
+
 const json = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
@@ -266,7 +275,7 @@ export function startMailDesk(o: MailDeskOptions): Promise<{ server: Server; fau
       }
       if (req.method === 'POST' && url.pathname === '/simulate') {
         const form = req.headers['content-type']?.startsWith('application/json')
-          ? (JSON.parse(body.toString('utf8') || '{}') as Record<string, string>)
+          ? (jsonOf(body) as Record<string, string>)
           : Object.fromEntries(new URLSearchParams(body.toString('utf8')));
         const kind = form.type === 'complaint' ? 'complaint' : form.type === 'bounce' ? 'bounce' : undefined;
         const m = find(String(form.messageId ?? ''));
@@ -282,7 +291,7 @@ export function startMailDesk(o: MailDeskOptions): Promise<{ server: Server; fau
       }
       if (url.pathname === '/faults') {
         if (req.method === 'POST') {
-          const f = JSON.parse(body.toString('utf8') || '{}') as Partial<Faults> & {
+          const f = jsonOf(body) as Partial<Faults> & {
             crashAfterMailTo?: string | null;
           };
           if (f.sendFailureRate !== undefined) {

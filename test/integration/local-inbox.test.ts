@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aboutCase, acceptReferral, caseIdOf, sentTo, virtualDay, waitForStep } from '#test/support/flows';
+import {
+  aboutCase,
+  acceptReferral,
+  caseIdOf,
+  caseJson,
+  sentTo,
+  virtualDay,
+  waitForStep,
+} from '#test/support/flows';
 import { pollUntil, startTestHost, type TestHost } from '#test/support/host';
 import { inbox, Session, USERS } from '#test/support/session';
 
@@ -69,6 +77,10 @@ describe('the local inbox', () => {
     expect(html.headers.get('content-security-policy')).toContain('sandbox');
     expect(await html.text()).toContain('<html lang="sv">');
     expect(await (await fetch(`${host.sesUrl}/mail/${invitation.messageId}.ics`)).text()).toBe(ics);
+    // Every copy out (the case officer's follows the participant's) before the snapshot.
+    await pollUntil('the invitation recorded as sent', async () =>
+      (await caseJson(coordinator, caseId)).studyVisit?.invitationSent ? true : undefined,
+    );
     const before = await inbox(host.sesUrl);
 
     await host.restart();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  acceptReferral,
+  acceptedReferral,
   calendarOf,
   caseJson,
   DAY_MS,
@@ -10,11 +10,10 @@ import {
   meetingTime,
   pageText,
   parsedMail,
+  proposeVisit,
   realMsUntil,
   recipients,
-  referralForm,
   sentTo,
-  submitReferral,
   untilVirtual,
   virtualDay,
   waitForMail,
@@ -49,19 +48,7 @@ describe('each mail once, even when the host is killed after SES accepted it', (
 
   it('repeats at most the one mail of the window, on the same event; sends every other once', async () => {
     const participant = 'kim.krasch@example.se';
-    const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
-    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
-    const caseId = await submitReferral(
-      referrer,
-      referralForm({
-        email: participant,
-        unitId: 'matmissionen',
-        plannedStart: virtualDay(host, 10),
-        plannedEnd: virtualDay(host, 200),
-      }),
-    );
-    await acceptReferral(coordinator, caseId);
-    await waitForStep(coordinator, caseId, 'studyVisitProposal');
+    const { caseId, coordinator } = await acceptedReferral(host, { email: participant });
     // The next mail to the participant is stored by SES, and the host dies before SES answers.
     expect(await faults(host, { crashAfterMailTo: participant })).toMatchObject({
       crashAfterMailTo: participant,
@@ -121,27 +108,8 @@ describe('each mail once, even when the host is killed after SES accepted it', (
   it('answers SES failures with retries and delivers (a share of sends failing)', async () => {
     const participant = 'fia.fel@example.se';
     expect(await faults(host, { sendFailureRate: 0.5 })).toMatchObject({ sendFailureRate: 0.5 });
-    const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
-    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
-    const caseId = await submitReferral(
-      referrer,
-      referralForm({
-        email: participant,
-        unitId: 'matmissionen',
-        plannedStart: virtualDay(host, 10),
-        plannedEnd: virtualDay(host, 200),
-      }),
-    );
-    await acceptReferral(coordinator, caseId);
-    await waitForStep(coordinator, caseId, 'studyVisitProposal', 120_000);
-    await expectDone(
-      await coordinator.post(
-        `/cases/${caseId}/study-visit`,
-        meetingFields(meetingTime(host, { fromNow: 6 * DAY_MS })),
-      ),
-      caseId,
-      'proposeStudyVisit',
-    );
+    const { caseId, coordinator } = await acceptedReferral(host, { email: participant });
+    await proposeVisit(host, coordinator, caseId, 6 * DAY_MS);
     await waitForMail(
       host,
       'the invitation, through the failures',
@@ -167,26 +135,12 @@ describe('the reminder the day before, a moved visit, in the participant’s lan
 
   it('reminds everyone the day before, says a move after it makes it void, and reminds again before the new time', async () => {
     const participant = 'eve.english@example.se';
-    const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
-    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
-    const caseId = await submitReferral(
-      referrer,
-      referralForm({
-        email: participant,
-        unitId: 'matmissionen',
-        mailLanguage: 'en',
-        plannedStart: virtualDay(host, 20),
-        plannedEnd: virtualDay(host, 200),
-      }),
-    );
-    await acceptReferral(coordinator, caseId);
-    await waitForStep(coordinator, caseId, 'studyVisitProposal');
-    const visit = meetingTime(host, { fromNow: 3 * DAY_MS, location: 'Matmissionen' });
-    await expectDone(
-      await coordinator.post(`/cases/${caseId}/study-visit`, meetingFields(visit)),
-      caseId,
-      'proposeStudyVisit',
-    );
+    const { caseId, coordinator } = await acceptedReferral(host, {
+      email: participant,
+      mailLanguage: 'en',
+      plannedStart: virtualDay(host, 20),
+    });
+    const visit = await proposeVisit(host, coordinator, caseId, 3 * DAY_MS, 'Matmissionen');
     const invitation = await waitForMail(
       host,
       'the invitation',
@@ -269,26 +223,8 @@ describe('an address mail could not reach', () => {
   });
 
   it('bounces: the coordinator is told and asked to check it, corrects it, and the invitation goes again', async () => {
-    const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
-    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
-    // SES's simulator address bounces; the local inbox does as SES does.
-    const caseId = await submitReferral(
-      referrer,
-      referralForm({
-        email: 'bounce@simulator.amazonses.com',
-        unitId: 'matmissionen',
-        plannedStart: virtualDay(host, 10),
-        plannedEnd: virtualDay(host, 200),
-      }),
-    );
-    await acceptReferral(coordinator, caseId);
-    await waitForStep(coordinator, caseId, 'studyVisitProposal');
-    const visit = meetingTime(host, { fromNow: 5 * DAY_MS });
-    await expectDone(
-      await coordinator.post(`/cases/${caseId}/study-visit`, meetingFields(visit)),
-      caseId,
-      'proposeStudyVisit',
-    );
+    const { caseId, coordinator } = await acceptedReferral(host, { email: 'bounce@simulator.amazonses.com' });
+    await proposeVisit(host, coordinator, caseId, 5 * DAY_MS);
     const notice = await waitForMail(
       host,
       'the notice to check the address',
@@ -335,18 +271,7 @@ describe('an address mail could not reach', () => {
   }, 180_000);
 
   it('takes a complaint simulated from the inbox on the case officer’s copy', async () => {
-    const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
-    const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
-    const caseId = await submitReferral(
-      referrer,
-      referralForm({
-        unitId: 'matmissionen',
-        plannedStart: virtualDay(host, 10),
-        plannedEnd: virtualDay(host, 200),
-      }),
-    );
-    await acceptReferral(coordinator, caseId);
-    await waitForStep(coordinator, caseId, 'studyVisitProposal');
+    const { caseId, coordinator } = await acceptedReferral(host, {});
     await expectDone(
       await coordinator.post(
         `/cases/${caseId}/study-visit`,

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { stockholmToInstant } from '#core/forms/meeting-time';
 import { exampleIdentityNumber } from '#core/personnummer';
 import { pollUntil, type TestHost } from './host.ts';
-import { inbox, type Session, type StoredMail } from './session.ts';
+import { inbox, Session, type StoredMail, USERS } from './session.ts';
 
 /**
  * Steps of the placement process as a person takes them over HTTP, for the integration tests:
@@ -357,6 +357,44 @@ export function calendarOf(m: StoredMail): CalendarRequest {
     end: (vevent.getFirstPropertyValue('dtend') as ICAL.Time).toJSDate(),
     icsText,
   };
+}
+
+/**
+ * A referral (made-up values, `o` over them) submitted by Anna, accepted by Karin, waiting for a
+ * study-visit time; both signed in.
+ */
+export async function acceptedReferral(host: TestHost, o: Partial<ReferralValues> = {}) {
+  const referrer = await new Session(host.baseUrl).signIn(USERS.referrer);
+  const coordinator = await new Session(host.baseUrl).signIn(USERS.coordinator);
+  const caseId = await submitReferral(
+    referrer,
+    referralForm({
+      unitId: 'matmissionen',
+      plannedStart: virtualDay(host, 10),
+      plannedEnd: virtualDay(host, 200),
+      ...o,
+    }),
+  );
+  await acceptReferral(coordinator, caseId);
+  await waitForStep(coordinator, caseId, 'studyVisitProposal');
+  return { caseId, referrer, coordinator };
+}
+
+/** The coordinator proposes the study visit `fromNow` ahead on the host's clock; gives its time. */
+export async function proposeVisit(
+  host: TestHost,
+  coordinator: Session,
+  caseId: string,
+  fromNow: number,
+  location?: string,
+) {
+  const visit = meetingTime(host, { fromNow, ...(location ? { location } : {}) });
+  await expectDone(
+    await coordinator.post(`/cases/${caseId}/study-visit`, meetingFields(visit)),
+    caseId,
+    'proposeStudyVisit',
+  );
+  return visit;
 }
 
 /** Whether `m` carries the same calendar event, at the same SEQUENCE, as `mail` (another copy of it). */
