@@ -262,8 +262,7 @@ export interface NoticeState {
 }
 
 /** Whose address on the case a mail is about. */
-export const MAIL_ROLES = ['participant', 'caseOfficer', 'supervisor'] as const;
-export type MailRole = (typeof MAIL_ROLES)[number];
+export type MailRole = Attendee;
 
 /** A mail to one of the case's addresses bounced or was marked as spam. Never the address itself. */
 export interface MailProblem {

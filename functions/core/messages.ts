@@ -366,8 +366,6 @@ const MEETING_NAME: Record<AnyMeetingKind, Record<MailLang, { name: string; the:
   },
 };
 
-export const meetingName = (kind: AnyMeetingKind, lang: MailLang) => MEETING_NAME[kind][lang].name;
-
 /** Who else comes, as the participant reads it. */
 function alsoComing(attendees: readonly Attendee[], lang: MailLang): string | undefined {
   const sup = attendees.includes('supervisor');

@@ -1,6 +1,6 @@
 import { getDeps } from '#adapters/deps';
 import { unitQueues } from '#core/use-cases/places';
-import { participantAnswers, worklist } from '#core/use-cases/worklist';
+import { todo } from '#core/use-cases/worklist';
 import { todoPage } from '#web/todo-pages';
 import { htmlResponse, httpHandler, redirect, signedIn } from './kit.ts';
 
@@ -14,7 +14,7 @@ export const handler = httpHandler('home', {
   'GET /todo': async (req) => {
     const deps = getDeps();
     const p = signedIn(req);
-    const [items, answers] = await Promise.all([worklist(deps, p), participantAnswers(deps, p)]);
+    const { items, answers } = await todo(deps, p);
     // Coordinators also see each unit's queue, in order of acceptance, with its places.
     const queues = p.groups.includes('coordinator') ? await unitQueues(deps) : [];
     return htmlResponse(todoPage({ lang: req.lang, principal: p, items, answers, queues }));

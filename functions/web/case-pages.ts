@@ -229,28 +229,25 @@ function meetingForms(o: CasePageOpts): Raw {
     const key = `${m.meetingId}`;
     const moving = o.form === 'moveMeeting' && o.values?.meetingId === m.meetingId;
     const cancelling = o.form === 'cancelMeeting' && o.values?.meetingId === m.meetingId;
-    // In the order of the form's fields, as every form's error summary is.
-    const order = ['meetingId', 'date', 'startTime', 'endTime', 'location'];
-    const issues = moving
-      ? [...(o.issues ?? [])].sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field))
-      : [];
+    const issues = moving ? (o.issues ?? []) : [];
     const v = moving ? (o.values ?? {}) : {};
     const at = stockholmParts(m.start);
     const until = stockholmParts(m.end);
     const prefix = `moveMeeting-${key}`;
     const f = (name: string, value: string) => ({ lang, name, value: v[name] ?? value, issues, prefix });
     const refused = (moving || cancelling) && o.refusal;
+    const fields = html`<input type="hidden" name="meetingId" value="${m.meetingId}">
+${textField({ ...f('date', at.date), type: 'date', label: t(lang, 'date'), hint: t(lang, 'dateHint'), required: true })}
+${textField({ ...f('startTime', at.time), type: 'time', label: t(lang, 'startTime'), hint: t(lang, 'timeHint'), required: true })}
+${textField({ ...f('endTime', until.time), type: 'time', label: t(lang, 'endTime'), hint: t(lang, 'timeHint'), required: true })}
+${textField({ ...f('location', m.location), label: t(lang, 'location'), required: true })}`;
     return html`<section aria-labelledby="meeting-${key}-h" class="action"><h2 id="meeting-${key}-h">${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}–${until.time}</h2>
 <p>${m.location}</p>
 ${refused ? html`<div class="error-summary" role="alert"><p>${refusalText(lang, o.refusal?.code ?? '', o.refusal?.params ?? {})}</p></div>` : ''}
 <details class="change"${moving ? raw(' open') : ''}><summary>${L(lang, 'action_moveMeeting')}</summary>
-${moving ? errorSummary(lang, issues, prefix) : ''}
+${moving ? errorSummary(lang, inFormOrder(issues, fields), prefix) : ''}
 <form method="post" action="/cases/${c.caseId}/${ACTIONS.moveMeeting.path}" novalidate>
-<input type="hidden" name="meetingId" value="${m.meetingId}">
-${textField({ ...f('date', at.date), type: 'date', label: t(lang, 'date'), hint: t(lang, 'dateHint'), required: true })}
-${textField({ ...f('startTime', at.time), type: 'time', label: t(lang, 'startTime'), hint: t(lang, 'timeHint'), required: true })}
-${textField({ ...f('endTime', until.time), type: 'time', label: t(lang, 'endTime'), hint: t(lang, 'timeHint'), required: true })}
-${textField({ ...f('location', m.location), label: t(lang, 'location'), required: true })}
+${fields}
 <button type="submit">${L(lang, 'submit_moveMeeting')}</button>
 </form></details>
 <details class="change"${cancelling ? raw(' open') : ''}><summary>${L(lang, 'action_cancelMeeting')}</summary>

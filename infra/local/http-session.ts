@@ -1,3 +1,5 @@
+import type { StoredMail } from './mail-desk.ts';
+
 /**
  * A signed-in HTTP client (the demo seed and the tests): goes through the real sign-in flow (GET /auth/login → the
  * local issuer's sign-in page → POST the chosen user → /auth/callback) and keeps the cookies.
@@ -75,15 +77,7 @@ export const USERS = {
 } as const;
 
 /** Mail as the local SES stores it (GET /store). */
-export interface StoredMail {
-  messageId: string;
-  from: string;
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-  attachments?: { content: string; contentType: string; filename?: string }[];
-  at: number;
-}
+export type { StoredMail };
 
 export async function inbox(sesUrl: string): Promise<StoredMail[]> {
   const r = await fetch(`${sesUrl}/store`);

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { simpleParser } from 'mailparser';
+import type { SesLocalStore } from './mail-store.ts';
 
 /**
  * The local host's SES, on the port `AWS_ENDPOINT_URL_SESV2` names. In front of aws-ses-v2-local
@@ -33,12 +34,6 @@ export interface StoredMail {
   calendar?: { method: string; ics: string }[];
 }
 
-export interface SesStore {
-  saveEmail: (email: unknown) => void;
-  clearStore: () => void;
-  getStoreReadonly: () => { emails: unknown[] };
-}
-
 export interface Faults {
   /** 0–1: the share of SendEmail calls that fail with a 500 (SES's InternalFailure). */
   sendFailureRate: number;
@@ -51,7 +46,8 @@ export interface MailDeskOptions {
   port: number;
   /** aws-ses-v2-local's internal address, e.g. http://127.0.0.1:41234. */
   upstream: string;
-  store: SesStore;
+  /** aws-ses-v2-local's store (kept across restarts by mail-store.ts). */
+  store: SesLocalStore;
   /** Hands an SES event (EventBridge shape) to the mail-events handler. */
   onEvent: (event: unknown) => Promise<unknown>;
   log: (msg: string, data?: Record<string, unknown>) => void;

@@ -1,9 +1,10 @@
 import { type CaseRecord, type MailRole, openMailProblems } from '../case.ts';
+import { NotFoundError } from '../errors.ts';
 import { addressProblemNotice } from '../messages.ts';
 import type { Deps } from '../ports.ts';
 import { sendOnce } from './outbox.ts';
 import { unitOf } from './places.ts';
-import { readCase, updateCase } from './update-case.ts';
+import { updateCase } from './update-case.ts';
 
 /**
  * What the mail service reports after a mail left: a permanent bounce (the address cannot
@@ -32,25 +33,28 @@ export function rolesOf(c: CaseRecord, addresses: readonly string[]): MailRole[]
 
 export async function recordMailEvent(deps: Deps, e: MailEvent): Promise<{ marked: MailRole[] }> {
   if (e.kind === 'bounce' && !e.permanent) return { marked: [] };
-  const c = await readCase(deps.repo, e.caseId);
-  if (!c) return { marked: [] };
   const now = deps.clock.now();
   const at = new Date(now).toISOString();
-  const roles = rolesOf(c, e.recipients);
-  if (!roles.length) return { marked: [] };
-  const { after, changed } = await updateCase(deps.repo, c.caseId, now, (x) => {
-    const open = openMailProblems(x);
-    const fresh = rolesOf(x, e.recipients).filter((who) => !open.some((p) => p.who === who));
-    if (!fresh.length) return undefined;
-    x.mailProblems = [...(x.mailProblems ?? []), ...fresh.map((who) => ({ who, kind: e.kind, at }))].slice(
-      -20,
-    );
-    return x;
-  });
+  let result: Awaited<ReturnType<typeof updateCase>>;
+  try {
+    result = await updateCase(deps.repo, e.caseId, now, (x) => {
+      const open = openMailProblems(x);
+      const fresh = rolesOf(x, e.recipients).filter((who) => !open.some((p) => p.who === who));
+      if (!fresh.length) return undefined;
+      x.mailProblems = [...(x.mailProblems ?? []), ...fresh.map((who) => ({ who, kind: e.kind, at }))].slice(
+        -20,
+      );
+      return x;
+    });
+  } catch (err) {
+    // A mail about a case that is gone (erased, or a tag that names none) marks nothing.
+    if (err instanceof NotFoundError) return { marked: [] };
+    throw err;
+  }
+  const { after, changed } = result;
   if (!changed) return { marked: [] };
   const marked = openMailProblems(after).filter((p) => p.at === at);
-  const unit = await unitOf(deps, after.unitId);
-  const to = unit?.coordinatorEmails ?? [];
+  const to = (await unitOf(deps, after.unitId))?.coordinatorEmails ?? [];
   for (const p of marked)
     if (to.length)
       await sendOnce(deps, { caseId: after.caseId, key: `mailProblem:${p.who}:${p.at}` }, () =>

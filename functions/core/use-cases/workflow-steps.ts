@@ -1,6 +1,6 @@
 import type { Attendee, CaseRecord, ClosureCategory } from '../case.ts';
 import { StepAlreadyDone } from '../errors.ts';
-import { invitationDue, type MeetingView, meetingViews, storedAny } from '../meeting-view.ts';
+import { invitationDue, type MeetingView, meetingView, meetingViews, storedAny } from '../meeting-view.ts';
 import { afterClosingRequest, clockNotice, meetingMails, newReferralNotice } from '../messages.ts';
 import type { Deps } from '../ports.ts';
 import { type DueNotice, markSent, upcomingNotices } from '../process/clocks.ts';
@@ -35,9 +35,9 @@ export interface LoadResult {
 
 /** How long a waiting step waits: until the earliest notice of its clocks, within bounds. */
 function waitSecondsFor(c: CaseRecord, unit: Unit | undefined, now: number, step: StepName): number {
-  const notice = upcomingNotices(c, unitPolicy(unit), now)[0]?.at;
-  const reminder = nextMeetingReminderAt(c, now);
-  const next = notice === undefined ? reminder : reminder === undefined ? notice : Math.min(notice, reminder);
+  const times = [upcomingNotices(c, unitPolicy(unit), now)[0]?.at, nextMeetingReminderAt(c, now)];
+  const due = times.filter((t): t is number => t !== undefined);
+  const next = due.length ? Math.min(...due) : undefined;
   // The queue is re-checked weekly besides being woken when a place frees.
   const cap = step === 'placeAvailable' ? 7 * 24 * 3600 : MAX_WAIT_SECONDS;
   const seconds = next === undefined ? cap : Math.ceil((next - now) / 1000);
@@ -221,7 +221,7 @@ export async function sendInvitations(deps: Deps, caseId: string) {
   }
   // Invitations to send again to one person whose address was corrected (same UID and SEQUENCE).
   for (const r of c.resends ?? []) {
-    const m = meetingViews(c).find((x) => x.meetingId === r.meetingId);
+    const m = meetingView(c, r.meetingId);
     const current = m && !m.cancelled && !m.done && m.sequence === r.sequence && Date.parse(m.start) > now;
     if (m && current) await sendMeetingMails(deps, c, unit, m, 'invitation', { who: r.who, at: r.at });
     await updateCase(deps.repo, caseId, now, (x) => {

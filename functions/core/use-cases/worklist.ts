@@ -4,7 +4,7 @@ import { type AnyMeetingKind, meetingViews } from '../meeting-view.ts';
 import type { Deps } from '../ports.ts';
 import { type ActionName, CLOCK_NAMES, CLOCKS, type ClockDecl, STEPS } from '../process/declaration.ts';
 import { derivePhase } from '../process/derive.ts';
-import { unitPolicy } from '../units.ts';
+import { type Unit, unitPolicy } from '../units.ts';
 import { actionOpen, currentStep, mayAct } from './act.ts';
 import { actionAvailable, changeableMeetings } from './availability.ts';
 import { listVisibleCases } from './referrals.ts';
@@ -38,6 +38,20 @@ function dueFor(c: CaseRecord, action: ActionName, now: number, policy = unitPol
   return due;
 }
 
+/** The active cases this person sees, every page (at most 50 pages of 100). */
+async function activeVisibleCases(deps: Deps, p: Principal): Promise<CaseRecord[]> {
+  const out: CaseRecord[] = [];
+  let after: string | undefined;
+  let pages = 0;
+  do {
+    const page = await listVisibleCases(deps, p, { after, limit: 100 });
+    out.push(...page.items.filter((c) => c.status === 'active'));
+    after = page.next;
+    pages++;
+  } while (after && pages < 50);
+  return out;
+}
+
 /**
  * "To do": the steps waiting on this person, overdue and oldest first. An item is an action open
  * in a case's current step that the person may take and that a clock asks for (or, for steps
@@ -45,42 +59,41 @@ function dueFor(c: CaseRecord, action: ActionName, now: number, policy = unitPol
  * always open, are not chores.
  */
 export async function worklist(deps: Deps, p: Principal, opts: { limit?: number } = {}): Promise<WorkItem[]> {
-  const now = deps.clock.now();
-  const units = new Map((await deps.repo.listUnits()).map((u) => [u.unitId, u]));
+  const units = await deps.repo.listUnits();
+  return workItemsOf(await activeVisibleCases(deps, p), p, units, deps.clock.now()).slice(
+    0,
+    opts.limit ?? 200,
+  );
+}
+
+function workItemsOf(cases: CaseRecord[], p: Principal, unitList: Unit[], now: number): WorkItem[] {
+  const units = new Map(unitList.map((u) => [u.unitId, u]));
   const items: WorkItem[] = [];
-  let after: string | undefined;
-  let pages = 0;
-  do {
-    const page = await listVisibleCases(deps, p, { after, limit: 100 });
-    for (const c of page.items) {
-      if (c.status !== 'active') continue;
-      const step = currentStep(c);
-      if (!step) continue;
-      const policy = unitPolicy(units.get(c.unitId));
-      const asked = (STEPS[step].actions as readonly ActionName[]).filter(
-        (a) => mayAct(p, c, a) && actionAvailable(c, a, now),
-      );
-      const chores = asked.filter((a) => dueFor(c, a, now, policy) !== undefined);
-      for (const action of chores.length ? chores : asked.slice(0, 1)) {
-        if (['logActivity', 'closeEarly', 'moveMeeting', 'cancelMeeting', 'correctAddress'].includes(action))
-          continue;
-        const due = dueFor(c, action, now, policy);
-        items.push({
-          caseId: c.caseId,
-          reference: c.reference,
-          phase: derivePhase(c),
-          action,
-          since: c.waiting?.since,
-          due,
-          overdue: due !== undefined && due <= now,
-        });
-      }
+  for (const c of cases) {
+    const step = currentStep(c);
+    if (!step) continue;
+    const policy = unitPolicy(units.get(c.unitId));
+    const asked = (STEPS[step].actions as readonly ActionName[]).filter(
+      (a) => mayAct(p, c, a) && actionAvailable(c, a, now),
+    );
+    const chores = asked.filter((a) => dueFor(c, a, now, policy) !== undefined);
+    for (const action of chores.length ? chores : asked.slice(0, 1)) {
+      if (['logActivity', 'closeEarly', 'moveMeeting', 'cancelMeeting', 'correctAddress'].includes(action))
+        continue;
+      const due = dueFor(c, action, now, policy);
+      items.push({
+        caseId: c.caseId,
+        reference: c.reference,
+        phase: derivePhase(c),
+        action,
+        since: c.waiting?.since,
+        due,
+        overdue: due !== undefined && due <= now,
+      });
     }
     // Mail to an address on the case did not arrive: the coordinators check the address.
-    for (const c of page.items) {
-      const problem = openMailProblems(c)[0];
-      if (c.status !== 'active' || !problem || !mayAct(p, c, 'correctAddress')) continue;
-      if (!actionOpen(c, 'correctAddress')) continue;
+    const problem = openMailProblems(c)[0];
+    if (problem && mayAct(p, c, 'correctAddress') && actionOpen(c, 'correctAddress'))
       items.push({
         caseId: c.caseId,
         reference: c.reference,
@@ -89,35 +102,28 @@ export async function worklist(deps: Deps, p: Principal, opts: { limit?: number 
         due: Date.parse(problem.at),
         overdue: true,
       });
-    }
     // A participant asked for another time: the meeting is on the list of those who may move it.
-    for (const c of page.items) {
-      if (c.status !== 'active') continue;
-      for (const m of changeableMeetings(c)) {
-        const a = m.answer;
-        if (a?.answer !== 'otherTime' || a.sequence !== m.sequence || !mayAct(p, c, 'moveMeeting')) continue;
-        items.push({
-          caseId: c.caseId,
-          reference: c.reference,
-          phase: derivePhase(c),
-          action: 'moveMeeting',
-          due: Date.parse(a.at),
-          overdue: true,
-          note: 'otherTime',
-          anchor: `meeting-${m.meetingId}-h`,
-        });
-      }
+    for (const m of changeableMeetings(c)) {
+      const a = m.answer;
+      if (a?.answer !== 'otherTime' || a.sequence !== m.sequence || !mayAct(p, c, 'moveMeeting')) continue;
+      items.push({
+        caseId: c.caseId,
+        reference: c.reference,
+        phase: derivePhase(c),
+        action: 'moveMeeting',
+        due: Date.parse(a.at),
+        overdue: true,
+        note: 'otherTime',
+        anchor: `meeting-${m.meetingId}-h`,
+      });
     }
-    after = page.next;
-    pages++;
-  } while (after && pages < 50);
-  items.sort(
+  }
+  return items.sort(
     (a, b) =>
       Number(b.overdue) - Number(a.overdue) ||
       (a.due ?? Number.MAX_SAFE_INTEGER) - (b.due ?? Number.MAX_SAFE_INTEGER) ||
       (a.since ?? '').localeCompare(b.since ?? ''),
   );
-  return items.slice(0, opts.limit ?? 200);
 }
 
 /** A participant's answer to a meeting still ahead, as the people in charge of the case see it. */
@@ -136,32 +142,36 @@ export interface AnswerItem {
  * sees, soonest meeting first: "coming" as well as "another time" (which also asks a move).
  */
 export async function participantAnswers(deps: Deps, p: Principal, opts: { limit?: number } = {}) {
-  const now = deps.clock.now();
+  return answersOf(await activeVisibleCases(deps, p), deps.clock.now()).slice(0, opts.limit ?? 100);
+}
+
+function answersOf(cases: CaseRecord[], now: number): AnswerItem[] {
   const out: AnswerItem[] = [];
-  let after: string | undefined;
-  let pages = 0;
-  do {
-    const page = await listVisibleCases(deps, p, { after, limit: 100 });
-    for (const c of page.items) {
-      if (c.status !== 'active') continue;
-      for (const m of meetingViews(c)) {
-        const a = m.answer;
-        const start = Date.parse(m.start);
-        if (!a || a.sequence !== m.sequence || m.cancelled || m.done) continue;
-        if (start <= now || start > now + 30 * 24 * 3600 * 1000) continue;
-        out.push({
-          caseId: c.caseId,
-          reference: c.reference,
-          meetingId: m.meetingId,
-          kind: m.kind,
-          start: m.start,
-          answer: a.answer,
-          at: a.at,
-        });
-      }
+  for (const c of cases)
+    for (const m of meetingViews(c)) {
+      const a = m.answer;
+      const start = Date.parse(m.start);
+      if (!a || a.sequence !== m.sequence || m.cancelled || m.done) continue;
+      if (start <= now || start > now + 30 * 24 * 3600 * 1000) continue;
+      out.push({
+        caseId: c.caseId,
+        reference: c.reference,
+        meetingId: m.meetingId,
+        kind: m.kind,
+        start: m.start,
+        answer: a.answer,
+        at: a.at,
+      });
     }
-    after = page.next;
-    pages++;
-  } while (after && pages < 50);
-  return out.sort((a, b) => a.start.localeCompare(b.start)).slice(0, opts.limit ?? 100);
+  return out.sort((a, b) => a.start.localeCompare(b.start));
+}
+
+/** "To do" as one page shows it: the work items and the participants' answers, from one read of the cases. */
+export async function todo(deps: Deps, p: Principal) {
+  const [cases, units] = await Promise.all([activeVisibleCases(deps, p), deps.repo.listUnits()]);
+  const now = deps.clock.now();
+  return {
+    items: workItemsOf(cases, p, units, now).slice(0, 200),
+    answers: answersOf(cases, now).slice(0, 100),
+  };
 }

@@ -11,7 +11,7 @@ import { MAIL_LEASE_MS, sendOnce } from '#core/use-cases/outbox';
 import { answerLink, type LinkGoneError, openLink } from '#core/use-cases/participant-links';
 import { proposeStudyVisit } from '#core/use-cases/study-visit';
 import { handleDeadlines, loadCase, sendInvitations } from '#core/use-cases/workflow-steps';
-import { participantAnswers, worklist } from '#core/use-cases/worklist';
+import { participantAnswers, todo, worklist } from '#core/use-cases/worklist';
 import {
   ADMIN,
   CASE_OFFICER,
@@ -254,6 +254,16 @@ describe('the study visit moved and cancelled', () => {
     expect(await participantAnswers(w.deps, CASE_OFFICER)).toHaveLength(1);
     w.clock.set(tenOclock(T0, 3) + 1);
     expect(await participantAnswers(w.deps, COORDINATOR)).toEqual([]);
+  });
+
+  it('gives "To do" its items and the answers from one read of the cases', async () => {
+    const w = world({ pageSize: 100 });
+    await w.seed(invited({ participantAnswer: { sequence: 0, answer: 'otherTime', at: iso(T0 - HOUR_MS) } }));
+    const repo = w.repo as unknown as { listCalls: unknown[] };
+    const page = await todo(w.deps, COORDINATOR);
+    expect(repo.listCalls).toHaveLength(1);
+    expect(page.items.map((i) => i.note)).toContain('otherTime');
+    expect(page.answers.map((a) => a.answer)).toEqual(['otherTime']);
   });
 
   it('puts a participant’s “another time” on the coordinator’s list', async () => {
