@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -139,15 +140,27 @@ export async function startLocalHost(o: HostOptions) {
     };
     const startSesLocal = typeof m.default === 'function' ? m.default : m.default.default;
     const kept = persistLocalMail(join(o.dataDir, 'mail', 'sent.jsonl'));
-    // aws-ses-v2-local keeps the store and answers the SES API on an internal port; the mail desk
-    // in front of it (on the SES port) takes raw sends, shows the inbox, simulates bounces.
-    const ses = await startSesLocal({ host: '127.0.0.1', port: 0 });
-    stops.push(() => new Promise<void>((r) => ses.close(() => r())));
-    const sesInternal = (ses.address() as { port: number }).port;
+    // aws-ses-v2-local keeps the store and answers the rest of the SES API on a Unix socket of
+    // this host; the mail desk in front of it (on the SES port) takes raw sends, shows the inbox,
+    // simulates bounces.
+    // In the data directory (removed with it), unless that path is too long for a socket (~104 bytes).
+    const inData = join(o.dataDir, 'mail', 'ses.sock');
+    const sesSocket = inData.length <= 100 ? inData : join(tmpdir(), `stegvis-ses-${process.pid}.sock`);
+    rmSync(sesSocket, { force: true });
+    const ses = await startSesLocal({ host: '127.0.0.1', port: sesSocket as unknown as number });
+    stops.push(
+      () =>
+        new Promise<void>((r) =>
+          ses.close(() => {
+            rmSync(sesSocket, { force: true });
+            r();
+          }),
+        ),
+    );
     const desk = await startMailDesk({
       host: o.host,
       port: o.sesPort,
-      upstream: `http://127.0.0.1:${sesInternal}`,
+      upstreamSocket: sesSocket,
       store: kept.store,
       onEvent: (event) => invoke(o.root, 'functions/tasks/mail-events.ts', 'stegvis-mail-events', event),
       log: o.log,

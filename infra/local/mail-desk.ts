@@ -44,8 +44,11 @@ export interface Faults {
 export interface MailDeskOptions {
   host: string;
   port: number;
-  /** aws-ses-v2-local's internal address, e.g. http://127.0.0.1:41234. */
-  upstream: string;
+  /**
+   * The Unix socket aws-ses-v2-local listens on. A socket, not a TCP port: an ephemeral port could
+   * be one another host on this machine has just chosen as free and not yet bound.
+   */
+  upstreamSocket: string;
   /** aws-ses-v2-local's store (kept across restarts by mail-store.ts). */
   store: SesLocalStore;
   /** Hands an SES event (EventBridge shape) to the mail-events handler. */
@@ -211,12 +214,12 @@ export function startMailDesk(o: MailDeskOptions): Promise<{ server: Server; fau
   }
 
   function proxy(req: IncomingMessage, res: ServerResponse, body: Buffer) {
-    const up = new URL(req.url ?? '/', o.upstream);
     const r = request(
-      up,
       {
+        socketPath: o.upstreamSocket,
+        path: req.url ?? '/',
         method: req.method,
-        headers: { ...req.headers, host: up.host, 'content-length': String(body.length) },
+        headers: { ...req.headers, 'content-length': String(body.length) },
       },
       (u) => {
         res.writeHead(u.statusCode ?? 502, u.headers);
