@@ -83,6 +83,10 @@ export const routes: readonly RouteDef[] = [
     roles: ['referrer', ...staff],
     kind: 'api',
   },
+  // The admin console: placements at a glance, each placement's story and workflow.
+  { method: 'GET', path: '/admin/placements', handler: 'admin', roles: staff, kind: 'page' },
+  { method: 'GET', path: '/api/admin/placements', handler: 'admin', roles: staff, kind: 'api' },
+  { method: 'GET', path: '/assets/live.js', handler: 'admin', roles: 'public', kind: 'page' },
   { method: 'GET', path: '/admin/runs', handler: 'admin', roles: ['admin'], kind: 'page' },
   { method: 'GET', path: '/admin/runs/{executionName}', handler: 'admin', roles: ['admin'], kind: 'page' },
   { method: 'GET', path: '/api/admin/runs', handler: 'admin', roles: ['admin'], kind: 'api' },

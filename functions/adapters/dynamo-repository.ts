@@ -11,6 +11,14 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '#core/case';
 import { UnitFullError } from '#core/errors';
+import {
+  listingKeys,
+  type PlacementQuery,
+  type PlacementSummary,
+  rowDimensions,
+  type SortIndex,
+  sortValues,
+} from '#core/placements';
 import type {
   CaseEntry,
   CaseRepository,
@@ -44,6 +52,49 @@ function toCaseItem(c: CaseRecord) {
     gsi2sk: order,
     ...c,
   };
+}
+
+/** The console's index rows of a case: one per key of its summary (see core/placements.ts). */
+const LISTING_INDEX: Record<SortIndex, { index: string; attr: string }> = {
+  created: { index: 'pl-created', attr: 'plC' },
+  due: { index: 'pl-due', attr: 'plD' },
+  start: { index: 'pl-start', attr: 'plS' },
+};
+const listingKey = (caseId: string, key: string) => ({ pk: `CASE#${caseId}`, sk: `PL#${key}` });
+function listingItems(s: PlacementSummary) {
+  const sorts = sortValues(s);
+  return listingKeys(s).map((key) => ({
+    ...listingKey(s.caseId, key),
+    entity: 'listing',
+    plpk: key,
+    plC: sorts.created,
+    plD: sorts.due,
+    plS: sorts.start,
+    dims: rowDimensions(s),
+    s,
+  }));
+}
+const sameSummary = (a: PlacementSummary | undefined, b: PlacementSummary | undefined) =>
+  JSON.stringify(a) === JSON.stringify(b);
+/** A cursor of the list: the last row's keys, bound to the key the query reads. */
+function encodeCursor(key: Record<string, unknown> | undefined) {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+function decodeCursor(cursor: string | undefined, plpk: string, attr: string) {
+  if (!cursor || cursor.length > 1000) return undefined;
+  try {
+    const k = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>;
+    const ok =
+      k.plpk === plpk &&
+      typeof k.pk === 'string' &&
+      /^CASE#[a-z0-9]{8,40}$/.test(k.pk) &&
+      k.sk === `PL#${plpk}` &&
+      typeof k[attr] === 'string' &&
+      Object.keys(k).length === 4;
+    return ok ? k : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function fromItem<T>(item: Record<string, unknown>): T {
@@ -119,6 +170,24 @@ export class DynamoCaseRepository implements CaseRepository {
                   TableName: this.table,
                   Item: toCaseItem(record),
                   ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              ...(record.summary ? listingItems(record.summary) : []).map((Item) => ({
+                Put: { TableName: this.table, Item },
+              })),
+              // The referring organisations the console filters by (names only; one item each).
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: {
+                    pk: `ORG#${record.caseOfficer.organisationId}`,
+                    sk: 'ORG',
+                    entity: 'organisation',
+                    gsi1pk: 'ORGS',
+                    gsi1sk: record.caseOfficer.organisationName,
+                    organisationId: record.caseOfficer.organisationId,
+                    name: record.caseOfficer.organisationName,
+                  },
                 },
               },
             ],
@@ -227,8 +296,9 @@ export class DynamoCaseRepository implements CaseRepository {
       ConditionExpression: 'version = :expected',
       ExpressionAttributeValues: { ':expected': next.version - 1 },
     };
-    const { claimPlace, releasePlace, entries = [] } = options;
-    if (!claimPlace && !releasePlace && entries.length === 0) {
+    const { claimPlace, releasePlace, entries = [], summaryBefore } = options;
+    const rowsChange = !sameSummary(summaryBefore, next.summary);
+    if (!claimPlace && !releasePlace && entries.length === 0 && !rowsChange) {
       try {
         await this.doc.send(new PutCommand(casePut));
         return true;
@@ -281,6 +351,14 @@ export class DynamoCaseRepository implements CaseRepository {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
+    if (rowsChange) {
+      const rows = next.summary ? listingItems(next.summary) : [];
+      const kept = new Set(rows.map((r) => r.plpk));
+      for (const Item of rows) items.push({ Put: { TableName: this.table, Item } });
+      for (const key of summaryBefore ? listingKeys(summaryBefore) : [])
+        if (!kept.has(key))
+          items.push({ Delete: { TableName: this.table, Key: listingKey(next.caseId, key) } });
+    }
     try {
       await this.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return true;
@@ -302,6 +380,67 @@ export class DynamoCaseRepository implements CaseRepository {
         return this.saveCase(next, { ...options, releasePlace: undefined });
       return false;
     }
+  }
+
+  async listPlacements(q: PlacementQuery, page: PageRequest) {
+    const { index, attr } = LISTING_INDEX[q.index];
+    const names: Record<string, string> = { '#pk': 'plpk' };
+    const values: Record<string, unknown> = { ':pk': q.key };
+    let condition = '#pk = :pk';
+    if (q.range?.from !== undefined || q.range?.to !== undefined) names['#sk'] = attr;
+    if (q.range?.from !== undefined && q.range.to !== undefined) {
+      condition += ' AND #sk BETWEEN :from AND :to';
+      values[':from'] = q.range.from;
+      values[':to'] = q.range.to;
+    } else if (q.range?.from !== undefined) {
+      condition += ' AND #sk >= :from';
+      values[':from'] = q.range.from;
+    } else if (q.range?.to !== undefined) {
+      condition += ' AND #sk < :to';
+      values[':to'] = q.range.to;
+    }
+    const filters = Object.entries(q.residual).map(([d, v], i) => {
+      names['#dims'] = 'dims';
+      names[`#d${i}`] = d;
+      values[`:v${i}`] = v;
+      return `contains(#dims.#d${i}, :v${i})`;
+    });
+    const items: PlacementSummary[] = [];
+    let start = decodeCursor(page.after, q.key, attr);
+    // A filter the key does not serve can leave pages short: read on, a bounded number of times.
+    for (let round = 0; round < 8; round++) {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index,
+          KeyConditionExpression: condition,
+          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: q.forward,
+          Limit: filters.length > 0 ? Math.max(page.limit * 4, 100) : page.limit + 1 - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) {
+        if (items.length === page.limit) {
+          // One more row than the page: the page ends before it.
+          const last = items[items.length - 1];
+          return { items, next: last ? this.cursorAfter(last, q, attr) : undefined };
+        }
+        items.push(i.s as PlacementSummary);
+      }
+      start = out.LastEvaluatedKey;
+      if (!start) return { items };
+    }
+    const last = items[items.length - 1];
+    return { items, next: last ? this.cursorAfter(last, q, attr) : encodeCursor(start) };
+  }
+
+  private cursorAfter(s: PlacementSummary, q: PlacementQuery, attr: string) {
+    const sorts = sortValues(s);
+    const value = attr === 'plC' ? sorts.created : attr === 'plD' ? sorts.due : sorts.start;
+    return encodeCursor({ ...listingKey(s.caseId, q.key), plpk: q.key, [attr]: value });
   }
 
   async putLink(link: ParticipantLink) {
@@ -418,7 +557,33 @@ export class DynamoCaseRepository implements CaseRepository {
     return out;
   }
 
+  private unitsCache?: { at: number; units: Promise<Unit[]> };
+  /** Units change rarely (an admin's edit): read at most every 30 s per process. */
   async listUnits(): Promise<Unit[]> {
+    const now = Date.now();
+    if (!this.unitsCache || now - this.unitsCache.at > 30_000) {
+      const units = this.readUnits();
+      this.unitsCache = { at: now, units };
+      units.catch(() => {
+        if (this.unitsCache?.units === units) this.unitsCache = undefined;
+      });
+    }
+    return structuredClone(await this.unitsCache.units);
+  }
+
+  async listOrganisations(): Promise<{ organisationId: string; name: string }[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'ORGS' },
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({ organisationId: String(i.organisationId), name: String(i.name) }));
+  }
+
+  private async readUnits(): Promise<Unit[]> {
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
@@ -431,6 +596,7 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async putUnit(unit: Unit) {
+    this.unitsCache = undefined;
     await this.doc.send(
       new PutCommand({
         TableName: this.table,

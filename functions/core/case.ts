@@ -1,5 +1,7 @@
 import type { IdentityKind } from './personnummer.ts';
+import type { PlacementSummary } from './placements.ts';
 import type { Phase } from './process/declaration.ts';
+import type { TargetGroup } from './target-groups.ts';
 
 /**
  * The case record: the source of truth for a participant's placement. Executions of the
@@ -29,6 +31,8 @@ export interface EntryStatistics {
   education: (typeof EDUCATION_LEVELS)[number];
   disability: (typeof YES_NO_UNDISCLOSED)[number];
   foreignBackground: (typeof FOREIGN_BACKGROUNDS)[number];
+  /** The project's target group the participant belongs to (target-groups.ts). */
+  targetGroup?: TargetGroup;
 }
 
 export interface Participant {
@@ -346,7 +350,18 @@ export interface CaseRecord {
   notifiedCoordinatorsAt?: string;
   /** Form instances already applied (double-submit protection for repeatable actions). */
   appliedForms: { formId: string; action: string; at: string }[];
-  execution: { segment: number; name: string; startedAt?: string; workflowVersion?: string };
+  execution: {
+    segment: number;
+    name: string;
+    startedAt?: string;
+    workflowVersion?: string;
+    /** The reconciler found this execution failed or timed out: an administrator redrives it. */
+    failure?: { status: 'FAILED' | 'TIMED_OUT'; error?: string; at: string };
+    /** An administrator stopped the run with a reason; nothing continues it until one does. */
+    stopped?: { at: string; by: string; reason: string };
+  };
+  /** The placement at a glance, as the console lists it (computed on every save). */
+  summary?: PlacementSummary;
   /** Optimistic-locking version, incremented on every write. */
   version: number;
 }

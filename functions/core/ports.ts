@@ -1,5 +1,6 @@
 import type { CaseRecord } from './case.ts';
 import type { Clock } from './clock.ts';
+import type { PlacementQuery, PlacementSummary } from './placements.ts';
 import type { Unit } from './units.ts';
 
 export interface PageRequest {
@@ -39,7 +40,14 @@ export interface CaseRepository {
   placesInUse(unitId: string): Promise<number>;
   /** The entries of one kind stored beside a case, oldest first. */
   listEntries(caseId: string, kind: EntryKind): Promise<CaseEntry[]>;
+  /**
+   * The console's list: the index rows under one key (placements.ts plans it from the filters),
+   * in the order of one sort value, filtered by what the key does not serve. A page at a time.
+   */
+  listPlacements(q: PlacementQuery, page: PageRequest): Promise<Page<PlacementSummary>>;
   listUnits(): Promise<Unit[]>;
+  /** The referring organisations cases came from, by name. */
+  listOrganisations(): Promise<{ organisationId: string; name: string }[]>;
   /** Stores a participant's link (by the hash of its id; the id itself is never stored). */
   putLink(link: ParticipantLink): Promise<void>;
   getLink(hash: string): Promise<ParticipantLink | undefined>;
@@ -94,6 +102,8 @@ export interface SaveOptions {
   /** Give a place of the unit back. */
   releasePlace?: { unitId: string };
   entries?: CaseEntry[];
+  /** The summary the stored record had: its index rows are replaced when the new one differs. */
+  summaryBefore?: PlacementSummary;
 }
 
 export interface CalendarInvite {

@@ -30,6 +30,7 @@ import {
   resumeTraining,
 } from '#core/use-cases/training';
 import { type CasePageOpts, casePage } from '#web/case-pages';
+import { countCaseAction } from './case-metrics.ts';
 import {
   htmlResponse,
   httpHandler,
@@ -108,7 +109,8 @@ function caseAction(action: ActionName): RouteImpl {
     const c = await getVisibleCase(getDeps(), signedIn(req), req.params.caseId ?? '');
     if (!mayAct(signedIn(req), c, action)) throw new ForbiddenError(`Not allowed to ${action} on this case`);
     try {
-      await ACT[action](req);
+      const since = getDeps().clock.now();
+      countCaseAction(action, await ACT[action](req), since);
       logger.info('case action recorded', { caseId: req.params.caseId, action });
       return redirect(`/cases/${req.params.caseId}?done=${action}`);
     } catch (err) {

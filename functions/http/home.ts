@@ -8,7 +8,7 @@ import { htmlResponse, httpHandler, redirect, signedIn } from './kit.ts';
 export const handler = httpHandler('home', {
   'GET /': async ({ principal }) => {
     const groups = principal?.groups ?? [];
-    if (groups.includes('admin') && !groups.includes('coordinator')) return redirect('/admin/runs');
+    if (groups.includes('admin') && !groups.includes('coordinator')) return redirect('/admin/placements');
     return redirect('/todo');
   },
   'GET /todo': async (req) => {

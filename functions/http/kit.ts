@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithLambdaAuthorizer,
@@ -7,6 +8,7 @@ import type {
 } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { logger } from '#adapters/logger';
+import { metrics } from '#adapters/metrics';
 import { type Principal, type RoleName, requireRole } from '#core/auth';
 import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '#core/errors';
 import { type HttpHandlerName, type RouteDef, routeKey, routes } from '#functions/routes';
@@ -247,7 +249,8 @@ const errorHandler = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
 
 /**
  * One Lambda per handler module. The middleware order is fixed: normalizer → body parser →
- * validation → logger → error handler (last, so its onError runs first).
+ * validation → logger → metrics (flushed after every invocation) → error handler (last, so its
+ * onError runs first).
  */
 export function httpHandler(name: HttpHandlerName, impls: Record<string, RouteImpl>) {
   for (const r of routes.filter((x) => x.handler === name))
@@ -257,6 +260,7 @@ export function httpHandler(name: HttpHandlerName, impls: Record<string, RouteIm
     .use(bodyParser())
     .use(validator())
     .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
     .use(errorHandler())
     .handler(async (event) => {
       const s = event.stegvis as Omit<Req, 'event'>;

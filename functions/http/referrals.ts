@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { getDeps } from '#adapters/deps';
 import { logger } from '#adapters/logger';
+import { countMetric } from '#adapters/metrics';
 import { ValidationError } from '#core/errors';
 import { REFERRAL_FIELDS } from '#core/forms/referral';
 import { listVisibleCases, submitReferral } from '#core/use-cases/referrals';
@@ -39,6 +40,7 @@ export const handler = httpHandler('referrals', {
     try {
       const { caseId, created } = await submitReferral(deps, signedIn(req), req.form);
       logger.info('referral submitted', { caseId, created });
+      if (created) countMetric('Referrals');
       return redirect(`/cases/${caseId}?submitted=1`);
     } catch (err) {
       if (!(err instanceof ValidationError)) throw err;

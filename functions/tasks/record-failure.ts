@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { getDeps } from '#adapters/deps';
+import { countMetric } from '#adapters/metrics';
 import { recordFailure } from '#core/use-cases/workflow-steps';
 import { CasePayload, taskHandler } from './kit.ts';
 
@@ -10,6 +11,8 @@ const FailurePayload = z.object({
 });
 
 /** A step failed for good: the case shows it to the coordinator, who repairs and continues. */
-export const handler = taskHandler('record-failure', FailurePayload, ({ caseId, state, error }) =>
-  recordFailure(getDeps(), caseId, state, error),
-);
+export const handler = taskHandler('record-failure', FailurePayload, async ({ caseId, state, error }) => {
+  const result = await recordFailure(getDeps(), caseId, state, error);
+  countMetric('PermanentFailures');
+  return result;
+});

@@ -17,6 +17,7 @@ const STRINGS = {
   navMyCases: { sv: 'Mina deltagare', en: 'My participants' },
   navNewReferral: { sv: 'Ny anvisning', en: 'New referral' },
   navRuns: { sv: 'Arbetsflöden', en: 'Workflow runs' },
+  navPlacements: { sv: 'Placeringar', en: 'Placements' },
   mainNav: { sv: 'Huvudmeny', en: 'Main menu' },
   errorSummary: { sv: 'Formuläret innehåller fel', en: 'There is a problem with the form' },
   newReferralTitle: { sv: 'Ny anvisning till arbetsträning', en: 'New referral to work training' },

@@ -47,6 +47,12 @@ th,td{text-align:left;padding:8px;border-bottom:1px solid #d0d0cc;vertical-align
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;background:#fff;padding:12px 16px;border-radius:6px}
 dt{font-weight:600}dd{margin:0}
 .status{font-weight:600}
+.filters{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:8px 16px;align-items:end}
+.filters .field{margin:0}.filters select,.filters input{max-width:100%}
+.actions-row{display:flex;flex-wrap:wrap;gap:12px;align-items:center;margin:12px 0}
+.tag-stuck{color:#7a0010;font-weight:700}.tag-overdue{color:#7a2e00;font-weight:700}
+.muted{color:#4a4a48}
+@media (max-width:600px){table.cards td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
 @media (max-width:600px){dl{grid-template-columns:1fr}dd{margin-bottom:8px}main{padding:12px}header{padding:12px}table,thead,tbody,tr,th,td{display:block}thead{position:absolute;left:-9999px}td{border:0;padding:4px 8px}tr{border-bottom:1px solid #d0d0cc;padding:4px 0}}
 `;
 
@@ -73,7 +79,8 @@ function nav(lang: Lang, p: Principal | undefined): Raw {
     p.groups.includes('supervisor') && !isStaffLike(p) ? 'navMyCases' : 'navReferrals',
   ]);
   if (p.groups.includes('referrer')) items.push(['/referrals/new', 'navNewReferral']);
-  if (p.groups.includes('admin')) items.push(['/admin/runs', 'navRuns']);
+  if (p.groups.includes('admin') || p.groups.includes('coordinator'))
+    items.push(['/admin/placements', 'navPlacements']);
   return html`<nav aria-label="${t(lang, 'mainNav')}"><ul>${items.map(([href, key]) => html`<li><a href="${href}">${t(lang, key)}</a></li>`)}</ul></nav>`;
 }
 

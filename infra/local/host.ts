@@ -9,6 +9,7 @@ import { resetConfigCache } from '#adapters/config';
 import { getDeps, resetDeps } from '#adapters/deps';
 import { createDocumentClient, DynamoCaseRepository } from '#adapters/dynamo-repository';
 import { scaledClock } from '#core/clock';
+import { reindexPlacements } from '#core/use-cases/console';
 import { reconcile } from '#core/use-cases/reconcile';
 import type { RouteDef } from '#functions/routes';
 import { TASKS, WORKFLOWS } from '#functions/tasks/registry';
@@ -111,6 +112,8 @@ export async function startLocalHost(o: HostOptions) {
     STEGVIS_TIME_ANCHOR: `${anchor.realAnchor}:${anchor.virtualAnchor}`,
     POWERTOOLS_SERVICE_NAME: 'stegvis',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // No CloudWatch here: the business metrics' EMF lines would only fill the terminal.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
   resetConfigCache();
   resetDeps();
@@ -288,6 +291,9 @@ export async function startLocalHost(o: HostOptions) {
     await sfn.ready;
     // The reconciler: every active case whose phase has no running execution (a crash between
     // storing a case and starting its run, a failed or stopped run) is continued from its record.
+    // Records from before the console get their summary and index rows.
+    const reindexed = await reindexPlacements(getDeps(), { onlyMissing: true });
+    if (reindexed.updated) o.log('indexed placements', reindexed);
     const reconciled = await reconcile(getDeps(), { olderThanMs: 0 });
     if (reconciled.continued || reconciled.failed) o.log('reconciled cases', reconciled);
     return { urls, stop, clock, anchor };

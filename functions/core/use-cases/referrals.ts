@@ -2,7 +2,9 @@ import { canSeeCase, isStaff, type Principal } from '../auth.ts';
 import { type CaseRecord, emptyCollections, executionName } from '../case.ts';
 import { NotFoundError, ValidationError } from '../errors.ts';
 import { type ReferralForm, validateReferral } from '../forms/referral.ts';
+import { planPlacementQuery, staffKey } from '../placements.ts';
 import type { Deps, Page } from '../ports.ts';
+import { withSummary } from './update-case.ts';
 
 /**
  * A referrer submits a referral: the case is stored and its workflow started. The same
@@ -56,7 +58,10 @@ export async function submitReferral(
     version: 1,
   };
   // Scoped to the submitter: another person's form id can never resolve to this case.
-  const stored = await deps.repo.createCase(record, `${referrer.sub}#${r.submissionId}`);
+  const stored = await deps.repo.createCase(
+    await withSummary(deps.repo, record, deps.clock.now()),
+    `${referrer.sub}#${r.submissionId}`,
+  );
   // Started on every submit of the same form too: a start that failed after the case was
   // stored is completed by the retry, and a repeated start of the same name is harmless.
   const existing = stored.created ? record : await deps.repo.getCase(stored.caseId);
@@ -74,15 +79,17 @@ export async function listVisibleCases(
   const request = { limit: Math.min(Math.max(page.limit ?? 50, 1), 100), after: page.after };
   if (isStaff(p)) return deps.repo.listCases(request);
   if (p.groups.includes('referrer')) return deps.repo.listCasesByOrganisation(p.organisationId, request);
-  // A supervisor: the active cases assigned to them.
-  const items: CaseRecord[] = [];
-  let after = request.after;
-  do {
-    const page = await deps.repo.listActiveCases({ limit: 100, after });
-    items.push(...page.items.filter((c) => canSeeCase(p, c)));
-    after = page.next;
-  } while (after && items.length < request.limit);
-  return { items: items.slice(0, request.limit), ...(after ? { next: after } : {}) };
+  // A supervisor: the active cases assigned to them, from the console's index rows of their key.
+  const rows = await deps.repo.listPlacements(
+    planPlacementQuery({ status: 'active', supervisor: staffKey(p.email) }, 'newest', 0),
+    request,
+  );
+  const cases = await deps.repo.getCases(rows.items.map((r) => r.caseId));
+  const byId = new Map(cases.map((c) => [c.caseId, c]));
+  const items = rows.items
+    .map((r) => byId.get(r.caseId))
+    .filter((c): c is CaseRecord => !!c && canSeeCase(p, c));
+  return { items, ...(rows.next ? { next: rows.next } : {}) };
 }
 
 /** A case the principal may see; others' cases answer 404 so their existence is not revealed. */

@@ -1,7 +1,15 @@
 import { type CaseRecord, normalizeCase } from '../case.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
+import { placementSummary } from '../placements.ts';
 import type { CaseRepository, SaveOptions } from '../ports.ts';
 import { derivePhase } from '../process/derive.ts';
+import { unitPolicy } from '../units.ts';
+
+/** The record with its summary for the console's list (see placements.ts) brought up to date. */
+export async function withSummary(repo: CaseRepository, c: CaseRecord, now: number): Promise<CaseRecord> {
+  const unit = (await repo.listUnits()).find((u) => u.unitId === c.unitId);
+  return { ...c, summary: placementSummary(c, unitPolicy(unit), now) };
+}
 
 /** Reads a case with the collections an older record lacks filled in. */
 export async function readCase(repo: CaseRepository, caseId: string): Promise<CaseRecord | undefined> {
@@ -32,14 +40,19 @@ export async function updateCase(
     const before = await requireCase(repo, caseId);
     const next = change(structuredClone(before));
     if (!next) return { before, after: before, changed: false };
-    const after: CaseRecord = {
-      ...next,
-      phase: derivePhase(next),
-      version: before.version + 1,
-      updatedAt: new Date(now).toISOString(),
-    };
+    const after = await withSummary(
+      repo,
+      {
+        ...next,
+        phase: derivePhase(next),
+        version: before.version + 1,
+        updatedAt: new Date(now).toISOString(),
+      },
+      now,
+    );
     const opts = typeof options === 'function' ? options(after, before) : options;
-    if (await repo.saveCase(after, opts)) return { before, after, changed: true };
+    if (await repo.saveCase(after, { ...opts, summaryBefore: before.summary }))
+      return { before, after, changed: true };
     // Jittered backoff so racing writers do not collide again in lockstep.
     await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
   }

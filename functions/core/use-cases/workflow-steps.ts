@@ -138,7 +138,14 @@ export async function handleDeadlines(deps: Deps, caseId: string) {
   const endAfterClosing =
     phase === 'afterClosing' &&
     ((!!c.afterClosing.fourWeeks && !!c.afterClosing.sixMonths) || now > afterClosingEnd(c));
-  if (!sent.length && !reminded.length && !endAfterClosing) return { sent: 0 };
+  const escalations = sent.filter((n) => n.kind === 'escalation').length;
+  // By kind, for the send-reminder task's metrics (Reminders, Escalations).
+  const counts = {
+    sent: sent.length + reminded.length,
+    reminders: sent.length - escalations + reminded.length,
+    escalations,
+  };
+  if (!sent.length && !reminded.length && !endAfterClosing) return counts;
   await updateCase(deps.repo, caseId, now, (x) => {
     for (const n of sent) markSent(x, n, now);
     for (const m of reminded) {
@@ -152,7 +159,7 @@ export async function handleDeadlines(deps: Deps, caseId: string) {
     }
     return x;
   });
-  return { sent: sent.length + reminded.length };
+  return counts;
 }
 
 /** Four weeks after the last six-month reminder could have gone: the follow-ups are over. */

@@ -205,7 +205,7 @@ describe('handleDeadlines', () => {
   it('sends a due reminder once and records it', async () => {
     const w = world();
     await w.seed(referral(3 * DAY_MS, waitingOn('intakeDecision')));
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1, reminders: 1, escalations: 0 });
     const after = await w.get(ID);
     expect(w.mail.sent).toHaveLength(1);
     expect(w.mail.sent[0]).toMatchObject({
@@ -218,10 +218,10 @@ describe('handleDeadlines', () => {
     });
     expect(after.version).toBe(2);
     // Nothing more is due until the repeat two days on.
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 0 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 0, reminders: 0, escalations: 0 });
     expect((await w.get(ID)).version).toBe(2);
     w.clock.set(T0 + 2 * DAY_MS);
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1, reminders: 1, escalations: 0 });
     expect((await w.get(ID)).notices.intakeDecision).toEqual({
       period: T0 - DAY_MS,
       reminders: 2,
@@ -233,7 +233,7 @@ describe('handleDeadlines', () => {
     const w = world();
     const startup = meeting('startup', T0 - 10 * DAY_MS, { attendees: ['participant', 'supervisor'] });
     await w.seed(caseIn('startupPlanning', ID, T0, { meetings: [startup] }));
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 2 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 2, reminders: 1, escalations: 1 });
     const ref = (await w.get(ID)).reference;
     expect(w.mail.sent.map((m) => [m.to, m.subject])).toEqual([
       [[SUPERVISOR_EMAIL], `Påminnelse: skriv in den individuella planeringen – ${ref}`],
@@ -251,7 +251,7 @@ describe('handleDeadlines', () => {
   it('asks the case officer where the participant is now, four weeks after the end', async () => {
     const w = world();
     await w.seed(caseIn('afterClosing', ID));
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1, reminders: 1, escalations: 0 });
     const after = await w.get(ID);
     expect(w.mail.sent[0]).toMatchObject({
       to: [OFFICER],
@@ -264,7 +264,7 @@ describe('handleDeadlines', () => {
   it('records a notice nobody can receive as sent', async () => {
     const w = world();
     await w.seed(referral(3 * DAY_MS, { unitId: 'nowhere' }));
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1, reminders: 1, escalations: 0 });
     expect(w.mail.sent).toEqual([]);
     expect((await w.get(ID)).notices.intakeDecision?.reminders).toBe(1);
   });
@@ -272,7 +272,7 @@ describe('handleDeadlines', () => {
   it('moves the queue of a queued case', async () => {
     const w = world();
     await w.seed(caseIn('queued', ID));
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 0 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 0, reminders: 0, escalations: 0 });
     expect((await w.get(ID)).place?.assignedAt).toBe(iso(T0));
     expect(w.mail.sent.map((m) => m.subject)).toEqual([expect.stringMatching(/^Plats ledig/)]);
   });
@@ -284,7 +284,7 @@ describe('handleDeadlines', () => {
         closing: { early: { reason: 'left', note: '', at: iso(T0 - 3 * DAY_MS), by: 'c1' } },
       }),
     );
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1, reminders: 1, escalations: 0 });
     expect(w.mail.sent[0]?.text).toContain('Boka avslutningsmötet');
     expect((await w.get(ID)).notices.closingMeeting).toEqual({
       period: T0 - DAY_MS,
@@ -305,7 +305,7 @@ describe('handleDeadlines', () => {
     const base = caseIn('afterClosing', ID, T0, { afterClosing: { fourWeeks } });
     const w = world({ now: T0 + 200 * DAY_MS });
     await w.seed(base);
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 1, reminders: 1, escalations: 0 });
     expect(w.mail.sent.map((m) => [m.to, m.subject])).toEqual([
       [[OFFICER], `Uppföljning efter avslut, sex månader: ${base.reference}`],
     ]);
@@ -317,7 +317,7 @@ describe('handleDeadlines', () => {
     const w = world();
     await w.seed(caseIn('queued', ID, T0, { updatedAt: iso(T0 - 400 * DAY_MS) }));
     w.repo.places.set('remake', 2);
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 0 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 0, reminders: 0, escalations: 0 });
     expect((await w.get(ID)).version).toBe(1);
   });
 
@@ -331,7 +331,7 @@ describe('handleDeadlines', () => {
       }),
     );
     // (Both answers would have closed it when the second was given; a record left open is closed here.)
-    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 0 });
+    expect(await handleDeadlines(w.deps, ID)).toEqual({ sent: 0, reminders: 0, escalations: 0 });
     const after = await w.get(ID);
     expect(after.status).toBe('closed');
     expect(after.waiting).toBeUndefined();
