@@ -86,6 +86,24 @@ export const routes: readonly RouteDef[] = [
   // The admin console: placements at a glance, each placement's story and workflow.
   { method: 'GET', path: '/admin/placements', handler: 'admin', roles: staff, kind: 'page' },
   { method: 'GET', path: '/api/admin/placements', handler: 'admin', roles: staff, kind: 'api' },
+  { method: 'GET', path: '/admin/placements/{caseId}', handler: 'admin', roles: staff, kind: 'page' },
+  { method: 'GET', path: '/api/admin/placements/{caseId}', handler: 'admin', roles: staff, kind: 'api' },
+  // Console actions: a confirmation page, then the POST that does it once (coordinators the first two).
+  {
+    method: 'GET',
+    path: '/admin/placements/{caseId}/actions/{action}',
+    handler: 'admin',
+    roles: staff,
+    kind: 'page',
+  },
+  {
+    method: 'POST',
+    path: '/admin/placements/{caseId}/actions/{action}',
+    handler: 'admin',
+    roles: staff,
+    kind: 'page',
+  },
+  { method: 'GET', path: '/admin/audit', handler: 'admin', roles: ['admin'], kind: 'page' },
   { method: 'GET', path: '/assets/live.js', handler: 'admin', roles: 'public', kind: 'page' },
   { method: 'GET', path: '/admin/runs', handler: 'admin', roles: ['admin'], kind: 'page' },
   { method: 'GET', path: '/admin/runs/{executionName}', handler: 'admin', roles: ['admin'], kind: 'page' },

@@ -20,6 +20,7 @@ import {
   sortValues,
 } from '#core/placements';
 import type {
+  AuditEvent,
   CaseEntry,
   CaseRepository,
   EntryKind,
@@ -441,6 +442,97 @@ export class DynamoCaseRepository implements CaseRepository {
     const sorts = sortValues(s);
     const value = attr === 'plC' ? sorts.created : attr === 'plD' ? sorts.due : sorts.start;
     return encodeCursor({ ...listingKey(s.caseId, q.key), plpk: q.key, [attr]: value });
+  }
+
+  async claimAudit(e: AuditEvent): Promise<'claimed' | AuditEvent> {
+    const order = `${e.at}#${e.auditId}`;
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: `AUDIT#${e.auditId}`,
+            sk: 'AUDIT',
+            entity: 'audit',
+            gsi1pk: 'AUDIT',
+            gsi1sk: order,
+            ...(e.caseId ? { gsi2pk: `AUDIT#CASE#${e.caseId}`, gsi2sk: order } : {}),
+            ...e,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'claimed';
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      const existing = await this.getAudit(e.auditId);
+      if (!existing) throw err;
+      return existing;
+    }
+  }
+
+  async getAudit(auditId: string): Promise<AuditEvent | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: `AUDIT#${auditId}`, sk: 'AUDIT' },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? fromItem<AuditEvent>(out.Item) : undefined;
+  }
+
+  async finishAudit(auditId: string, end: Pick<AuditEvent, 'outcome' | 'refusal' | 'detail'>) {
+    const sets = ['outcome = :o'];
+    const values: Record<string, unknown> = { ':o': end.outcome };
+    if (end.refusal) {
+      sets.push('refusal = :r');
+      values[':r'] = end.refusal;
+    }
+    if (end.detail) {
+      sets.push('detail = :d');
+      values[':d'] = end.detail;
+    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `AUDIT#${auditId}`, sk: 'AUDIT' },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async listAudit(q: { caseId?: string }, page: PageRequest): Promise<Page<AuditEvent>> {
+    const index = q.caseId ? 'gsi2' : 'gsi1';
+    const pk = q.caseId ? `AUDIT#CASE#${q.caseId}` : 'AUDIT';
+    const m = page.after ? /^([\d\-T:.Z]{20,30})#([A-Za-z0-9-]{8,64})$/.exec(page.after) : null;
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: index,
+        KeyConditionExpression: `${index}pk = :pk`,
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ...(m
+          ? {
+              ExclusiveStartKey: {
+                [`${index}pk`]: pk,
+                [`${index}sk`]: m[0],
+                pk: `AUDIT#${m[2]}`,
+                sk: 'AUDIT',
+              },
+            }
+          : {}),
+      }),
+    );
+    const last = out.LastEvaluatedKey?.[`${index}sk`];
+    return {
+      items: (out.Items ?? []).map((i) => fromItem<AuditEvent>(i)),
+      ...(typeof last === 'string' ? { next: last } : {}),
+    };
   }
 
   async putLink(link: ParticipantLink) {

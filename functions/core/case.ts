@@ -360,6 +360,8 @@ export interface CaseRecord {
     /** An administrator stopped the run with a reason; nothing continues it until one does. */
     stopped?: { at: string; by: string; reason: string };
   };
+  /** The staff who acted on the case: their names by `sub`, for the console's timeline. */
+  staff?: Record<string, string>;
   /** The placement at a glance, as the console lists it (computed on every save). */
   summary?: PlacementSummary;
   /** Optimistic-locking version, incremented on every write. */

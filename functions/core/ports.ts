@@ -48,6 +48,16 @@ export interface CaseRepository {
   listUnits(): Promise<Unit[]>;
   /** The referring organisations cases came from, by name. */
   listOrganisations(): Promise<{ organisationId: string; name: string }[]>;
+  /**
+   * Claims an audit event by its id (the confirmation form's id, one per intent): 'claimed', or
+   * the event already stored under that id (a repeated submit of the same form).
+   */
+  claimAudit(e: AuditEvent): Promise<'claimed' | AuditEvent>;
+  getAudit(auditId: string): Promise<AuditEvent | undefined>;
+  /** Records how a claimed event ended. */
+  finishAudit(auditId: string, end: Pick<AuditEvent, 'outcome' | 'refusal' | 'detail'>): Promise<void>;
+  /** The audit log, newest first: of one case, or all of it. */
+  listAudit(q: { caseId?: string }, page: PageRequest): Promise<Page<AuditEvent>>;
   /** Stores a participant's link (by the hash of its id; the id itself is never stored). */
   putLink(link: ParticipantLink): Promise<void>;
   getLink(hash: string): Promise<ParticipantLink | undefined>;
@@ -94,6 +104,26 @@ export interface CaseEntry {
   kind: EntryKind;
   entryId: string;
   data: Record<string, unknown>;
+}
+
+/**
+ * An administrative action, as the audit log keeps it: who, when, what, why. Codes and ids only
+ * besides the acting person's name and the reason they typed (never participant data).
+ */
+export interface AuditEvent {
+  /** One per intent: the confirmation form's id, so a double click is one event. */
+  auditId: string;
+  at: string;
+  by: { sub: string; name: string };
+  action: string;
+  caseId?: string;
+  reference?: string;
+  reason?: string;
+  /** What the action was about or did, as a code (a meeting kind, an execution name). */
+  detail?: string;
+  outcome: 'pending' | 'done' | 'refused';
+  /** Why it was refused, as a code. */
+  refusal?: string;
 }
 
 export interface SaveOptions {

@@ -382,6 +382,7 @@ export const PROCESS_TEXTS: Record<string, Entry> = {
   'issue_endTime.time': e('Ange sluttid som TT:MM.', 'Enter the end time as HH:MM.'),
   issue_required: e('Fyll i det här fältet.', 'Fill in this field.'),
   issue_length: e('Högst {max} tecken.', 'At most {max} characters.'),
+  issue_tooShort: e('Skriv minst {min} tecken.', 'Write at least {min} characters.'),
   issue_date: e('Ange ett giltigt datum (ÅÅÅÅ-MM-DD).', 'Enter a valid date (YYYY-MM-DD).'),
   issue_percent: e('Ange en procentsats mellan 1 och 100.', 'Enter a percentage from 1 to 100.'),
   issue_format: e('Värdet har fel format.', 'The value has the wrong format.'),

@@ -9,6 +9,7 @@ import {
   sortValues,
 } from '#core/placements';
 import type {
+  AuditEvent,
   CaseEntry,
   CaseRepository,
   EntryKind,
@@ -88,6 +89,35 @@ export class MemoryRepo implements CaseRepository {
     for (const c of this.cases.values())
       orgs.set(c.caseOfficer.organisationId, c.caseOfficer.organisationName);
     return [...orgs].map(([organisationId, name]) => ({ organisationId, name }));
+  }
+  readonly audit = new Map<string, AuditEvent>();
+  async claimAudit(e: AuditEvent): Promise<'claimed' | AuditEvent> {
+    const existing = this.audit.get(e.auditId);
+    if (existing) return structuredClone(existing);
+    this.audit.set(e.auditId, structuredClone(e));
+    return 'claimed';
+  }
+  async getAudit(auditId: string) {
+    const e = this.audit.get(auditId);
+    return e ? structuredClone(e) : undefined;
+  }
+  async finishAudit(auditId: string, end: Pick<AuditEvent, 'outcome' | 'refusal' | 'detail'>) {
+    const e = this.audit.get(auditId);
+    if (!e) throw new Error('no such audit event');
+    Object.assign(e, Object.fromEntries(Object.entries(end).filter(([, v]) => v !== undefined)));
+  }
+  async listAudit(q: { caseId?: string }, page: PageRequest) {
+    const rows = [...this.audit.values()]
+      .filter((e) => !q.caseId || e.caseId === q.caseId)
+      .map((e) => ({ e, k: `${e.at}#${e.auditId}` }))
+      .sort((a, b) => (a.k < b.k ? 1 : -1))
+      .filter((r) => !page.after || r.k < page.after);
+    const items = rows.slice(0, page.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map((r) => structuredClone(r.e)),
+      ...(rows.length > page.limit && last ? { next: last.k } : {}),
+    };
   }
   readonly links = new Map<string, ParticipantLink>();
   async putLink(link: ParticipantLink) {

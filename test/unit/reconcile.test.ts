@@ -53,29 +53,35 @@ async function setup(cases: [string, Partial<CaseRecord>][], runs: Record<string
 }
 
 describe('reconcile', () => {
-  it('starts the named run of a case that never got one, continues ended runs, leaves the rest', async () => {
+  it('starts the named run of a case that never got one, continues ended runs, records failed ones, leaves the rest', async () => {
     const t = await setup(
       [
         ['orphan00001', {}],
         ['failed00001', {}],
+        ['ended000001', {}],
         ['running0001', {}],
         ['closed00001', { status: 'closed' }],
         ['fresh000001', { updatedAt: new Date(NOW - 30_000).toISOString() }],
       ],
-      { 'case-failed00001-1': 'FAILED', 'case-running0001-1': 'RUNNING' },
+      { 'case-failed00001-1': 'FAILED', 'case-ended000001-1': 'SUCCEEDED', 'case-running0001-1': 'RUNNING' },
     );
     const result = await reconcile(t.deps, { olderThanMs: 120_000 });
-    expect(result).toEqual({ checked: 3, continued: 2, failed: 0 });
-    expect(t.started.sort()).toEqual(['case-failed00001-2', 'case-orphan00001-1']);
-    expect((await t.repo.getCase('failed00001'))?.execution).toMatchObject({
+    expect(result).toEqual({ checked: 4, continued: 2, failed: 0, runsFailed: 1 });
+    expect(t.started.sort()).toEqual(['case-ended000001-2', 'case-orphan00001-1']);
+    expect((await t.repo.getCase('ended000001'))?.execution).toMatchObject({
       segment: 2,
-      name: 'case-failed00001-2',
+      name: 'case-ended000001-2',
     });
-    // A second run finds everything running (the continued case was just changed: not checked).
+    expect((await t.repo.getCase('failed00001'))?.execution).toMatchObject({
+      segment: 1,
+      failure: { status: 'FAILED' },
+    });
+    // A second run finds everything running or recorded (the changed cases are not checked).
     expect(await reconcile(t.deps, { olderThanMs: 120_000 })).toEqual({
       checked: 2,
       continued: 0,
       failed: 0,
+      runsFailed: 0,
     });
   });
 
@@ -97,6 +103,11 @@ describe('reconcile', () => {
       if (name.includes('orphan00001')) throw new Error('throttled');
       return start(name, input);
     };
-    expect(await reconcile(t.deps, { olderThanMs: 0 })).toEqual({ checked: 2, continued: 1, failed: 1 });
+    expect(await reconcile(t.deps, { olderThanMs: 0 })).toEqual({
+      checked: 2,
+      continued: 1,
+      failed: 1,
+      runsFailed: 0,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PHASES, STEP_NAMES, type StepName, TASKS, type TaskState } from './declaration.ts';
 import { awaitState } from './derive.ts';
 
@@ -58,7 +59,7 @@ export function routeStates(): string[] {
 export function buildPlacementAsl(): Json {
   const states: Json = {};
   states.LoadCase = {
-    ...invoke('LoadCaseFunction', { 'caseId.$': '$.caseId', 'loop.$': '$.load.loop' }),
+    ...invoke('LoadCaseFunction', { 'caseId.$': '$.caseId', 'loop.$': '$.load.loop', workflowVersion: '' }),
     Comment: 'Reads the record: the route to take, the step to wait on and how long, the record version.',
     ResultSelector: {
       'loop.$': '$.Payload.loop',
@@ -150,9 +151,10 @@ export function buildPlacementAsl(): Json {
   states.FailedForGood = {
     Type: 'Fail',
     Error: 'FailedForGood',
-    Cause: 'A failure could not even be recorded on the case; the reconciler continues it.',
+    Cause:
+      'A failure could not even be recorded on the case; the console flags the run failed and an administrator redrives it.',
   };
-  return {
+  const def: Json = {
     Comment:
       'Stegvis placement (arbetsträning), generated from functions/core/process/declaration.ts by `npm run asl`. The case record in DynamoDB is the source of truth: every segment starts at Start/LoadCase, which reads the record and answers the route; every human step and deadline returns to LoadCase. Payloads carry only the case id and routing data.',
     StartAt: 'Start',
@@ -165,6 +167,28 @@ export function buildPlacementAsl(): Json {
       ...states,
     },
   };
+  // The definition's version, carried in LoadCase's payload: each run records the version it runs,
+  // and the console shows which placements run on an older definition than the deployed one.
+  (states.LoadCase as { Parameters: { Payload: Json } }).Parameters.Payload.workflowVersion =
+    workflowVersionOf(def);
+  return def;
+}
+
+/** A short hash of a definition with its version left blank. */
+export function workflowVersionOf(def: Json): string {
+  const copy = structuredClone(def) as { States: Record<string, { Parameters?: { Payload?: Json } }> };
+  const payload = copy.States.LoadCase?.Parameters?.Payload;
+  if (payload) payload.workflowVersion = '';
+  return createHash('sha256').update(JSON.stringify(copy)).digest('hex').slice(0, 12);
+}
+
+/** The version a definition says it is (LoadCase's payload). */
+export function declaredWorkflowVersion(def: { States: Record<string, unknown> }): string | undefined {
+  const load = def.States.LoadCase as
+    | { Parameters?: { Payload?: { workflowVersion?: unknown } } }
+    | undefined;
+  const v = load?.Parameters?.Payload?.workflowVersion;
+  return typeof v === 'string' && v ? v : undefined;
 }
 
 /**

@@ -92,6 +92,9 @@ export async function act(
       opts.apply(c, { now, principal, unit, policy });
       // An apply that changed nothing (the same values again) writes nothing and wakes no one.
       if (JSON.stringify(c) === untouched) return undefined;
+      // Who acted, by name, so the console can say who did what (staff only; never participants).
+      if (c.staff?.[principal.sub] !== principal.name)
+        c.staff = { ...c.staff, [principal.sub]: principal.name };
       if (opts.formId) {
         c.appliedForms.push({ formId: opts.formId, action, at: new Date(now).toISOString() });
         c.appliedForms = c.appliedForms.slice(-30);

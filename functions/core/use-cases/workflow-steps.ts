@@ -45,18 +45,33 @@ function waitSecondsFor(c: CaseRecord, unit: Unit | undefined, now: number, step
 }
 
 /** LoadCase: where the workflow (re)enters, and how long a waiting step may wait. */
-export async function loadCase(deps: Deps, caseId: string, loop = 0): Promise<LoadResult> {
+export async function loadCase(
+  deps: Deps,
+  caseId: string,
+  loop = 0,
+  workflowVersion?: string,
+): Promise<LoadResult> {
   const now = deps.clock.now();
   let c = await requireCase(deps.repo, caseId);
   const route = nextRoute(c, { loop, now });
   const step = route.kind === 'await' ? route.step : undefined;
-  if (c.waiting && c.waiting.step !== step) {
-    // A token of a step that is done: drop it so nobody acts on it again.
+  const staleToken = !!c.waiting && c.waiting.step !== step;
+  const newVersion = !!workflowVersion && c.execution.workflowVersion !== workflowVersion;
+  if (staleToken || newVersion) {
     c = (
       await updateCase(deps.repo, caseId, now, (x) => {
-        if (!x.waiting || x.waiting.step === step) return undefined;
-        delete x.waiting;
-        return x;
+        let changed = false;
+        // A token of a step that is done: drop it so nobody acts on it again.
+        if (x.waiting && x.waiting.step !== step) {
+          delete x.waiting;
+          changed = true;
+        }
+        // The definition this run executes (the console compares it with the deployed one).
+        if (workflowVersion && x.execution.workflowVersion !== workflowVersion) {
+          x.execution.workflowVersion = workflowVersion;
+          changed = true;
+        }
+        return changed ? x : undefined;
       })
     ).after;
   }

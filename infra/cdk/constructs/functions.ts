@@ -42,8 +42,11 @@ export const HTTP_ACCESS: Record<HttpHandlerName, Access> = {
   referrals: { table: 'readWrite', workflow: true },
   /** Updates cases and answers the waiting step's task token. */
   cases: { table: 'readWrite', workflow: true },
-  /** Lists and inspects workflow runs and reads their cases. */
-  admin: { table: 'read', workflow: true },
+  /**
+   * The console: lists placements and runs, reads histories; its actions write the case and the
+   * audit log, stop, start and continue runs, and send invitations and reminders again.
+   */
+  admin: { table: 'readWrite', workflow: true, mail: true },
   /** A participant's link: reads the link and records the answer on the case. */
   answers: { table: 'readWrite' },
 };

@@ -16,6 +16,7 @@ describe('reconcile', () => {
       checked: 1,
       continued: 1,
       failed: 0,
+      runsFailed: 0,
     });
     expect(w.workflow.started.map((s) => s.name)).toEqual(['case-edge00000001-1']);
   });
@@ -31,12 +32,19 @@ describe('reconcile', () => {
     );
     w.workflow.runs.set('case-case00000002-1', 'RUNNING');
     w.workflow.runs.set('case-case00000004-1', 'FAILED');
-    expect(await reconcile(w.deps, { olderThanMs: 0 })).toEqual({ checked: 4, continued: 3, failed: 0 });
+    w.workflow.runs.set('case-case00000005-1', 'ABORTED');
+    expect(await reconcile(w.deps, { olderThanMs: 0 })).toEqual({
+      checked: 4,
+      continued: 2,
+      failed: 0,
+      runsFailed: 1,
+    });
+    // The failed run is recorded for an administrator to redrive, not started again in a loop.
     expect(w.workflow.started.map((s) => s.name).sort()).toEqual([
       'case-case00000001-1',
-      'case-case00000004-2',
-      'case-case00000005-1',
+      'case-case00000005-2',
     ]);
+    expect((await w.get('case00000004')).execution.failure).toMatchObject({ status: 'FAILED' });
   });
 
   it('works through a page with as many workers as asked, counting failures', async () => {
@@ -60,6 +68,7 @@ describe('reconcile', () => {
       checked: 7,
       continued: 6,
       failed: 1,
+      runsFailed: 0,
     });
     expect(most).toBe(2);
     most = 0;
@@ -70,6 +79,11 @@ describe('reconcile', () => {
   it('does nothing when nothing is active', async () => {
     const w = world();
     await w.seed(caseIn('closed', 'case00000001'));
-    expect(await reconcile(w.deps, { olderThanMs: 0 })).toEqual({ checked: 0, continued: 0, failed: 0 });
+    expect(await reconcile(w.deps, { olderThanMs: 0 })).toEqual({
+      checked: 0,
+      continued: 0,
+      failed: 0,
+      runsFailed: 0,
+    });
   });
 });
