@@ -299,7 +299,20 @@ describe('logs and observability', () => {
       HTTP_HANDLERS.length + 1 + TASKS.length + JOBS.length + EVENT_HANDLERS.length,
     );
     expect(metrics).toContain('5xx');
+    expect(metrics).toEqual(
+      expect.arrayContaining(['Reputation.BounceRate', 'Reputation.ComplaintRate', 'PermanentFailures']),
+    );
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it('alarms on Lambda throttles and puts the business metrics on the dashboard', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+    const throttle = alarms.find((a) => a.MetricName === 'Throttles' && a.Namespace === 'AWS/Lambda');
+    expect(throttle).toBeDefined();
+    for (const a of alarms) expect(JSON.stringify(a.AlarmActions)).toContain('AlarmTopic');
+    const body = JSON.stringify(ofType('AWS::CloudWatch::Dashboard')[0]?.[1].Properties?.DashboardBody);
+    for (const m of ['Referrals', 'Invitations', 'Reminders', 'Escalations', 'Decisions', 'Closings'])
+      expect(body, m).toContain(m);
   });
 });
 
@@ -379,6 +392,8 @@ describe('SES', () => {
         stack.functions.tasks['release-place'],
         // A bounce or complaint tells the coordinators to check the address.
         stack.functions.events['mail-events'],
+        // The console sends an invitation again, or a reminder now.
+        stack.functions.http.admin,
       ]
         .map((fn) => logicalId(fn.executionRole))
         .sort(),
@@ -389,7 +404,7 @@ describe('SES', () => {
         prop<{ Statement: { Action: string[]; Condition?: unknown }[] }>(p, 'PolicyDocument').Statement,
     );
     const send = statements.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail'));
-    expect(send).toHaveLength(5);
+    expect(send).toHaveLength(6);
     for (const st of send)
       expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@example.org' } });
   });

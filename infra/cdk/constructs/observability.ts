@@ -7,7 +7,8 @@ import {
   GraphWidget,
   type IMetric,
   MathExpression,
-  type Metric,
+  Metric,
+  SingleValueWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -16,6 +17,25 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { BUSINESS_METRICS, METRICS_NAMESPACE } from '#adapters/metrics';
+import { SERVICE_NAME } from './function.ts';
+
+/** A business metric the handlers count with Powertools (service dimension only). */
+const business = (name: string, period: Duration) =>
+  new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: name,
+    dimensionsMap: { service: SERVICE_NAME },
+    statistic: 'Sum',
+    period,
+  });
+/** Every series of a business metric split by its dimensions (Decisions by action and decision, Closings by outcome). */
+const businessSearch = (name: string, dims: string[], period: Duration) =>
+  new MathExpression({
+    expression: `SEARCH('{${METRICS_NAMESPACE},${[...dims, 'service'].join(',')}} MetricName="${name}"', 'Sum', ${period.toSeconds()})`,
+    label: name,
+    period,
+  });
 
 export interface StegvisObservabilityProps {
   /** Readable name → function (`http/cases`, `tasks/load-case`, …). */
@@ -84,6 +104,42 @@ export class StegvisObservability extends Construct {
       'The HTTP API answered 5xx (a handler or the authorizer failed).',
     );
 
+    // Throttled Lambda invocations in the account (the stack's functions are its only ones): one alarm.
+    const throttles = new Metric({
+      namespace: 'AWS/Lambda',
+      metricName: 'Throttles',
+      statistic: 'Sum',
+      period: PERIOD,
+    });
+    alarm('lambda-throttles', throttles, 'A Lambda function was throttled (its concurrency ran out).');
+    // SES sending reputation (account-wide, published by SES): act before SES pauses sending.
+    const sesRate = (metricName: string, threshold: number, what: string) => {
+      const a = new Alarm(this, `ses-${metricName.replace(/\W/g, '-')}`, {
+        metric: new Metric({
+          namespace: 'AWS/SES',
+          metricName,
+          statistic: 'Maximum',
+          period: Duration.hours(1),
+        }),
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `The SES ${what} rate reached ${threshold * 100} %: check the addresses on the coordinators' lists.`,
+      });
+      a.addAlarmAction(action);
+      a.addOkAction(action);
+      this.alarms.push(a);
+    };
+    sesRate('Reputation.BounceRate', 0.05, 'bounce');
+    sesRate('Reputation.ComplaintRate', 0.001, 'complaint');
+    // A step that failed for good (shown on the coordinator's list) raises an alarm too.
+    alarm(
+      'permanent-failures',
+      business('PermanentFailures', PERIOD),
+      'A workflow step failed for good on a case: the coordinator sees it on "To do".',
+    );
+
     const fnMetrics = (pick: (fn: IFunction) => Metric) =>
       [...props.functions].map(([name, fn]) => pick(fn).with({ label: name, period: PERIOD }));
     const machines = Object.entries(props.stateMachines);
@@ -146,6 +202,33 @@ export class StegvisObservability extends Construct {
             period: PERIOD,
           }),
         ],
+        width: 12,
+      }),
+    );
+    const DAY = Duration.days(1);
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Placements: referrals, invitations, reminders, escalations (per day)',
+        left: ['Referrals', 'Invitations', 'Reminders', 'Escalations'].map((m) => business(m, DAY)),
+        width: 12,
+      }),
+      new SingleValueWidget({
+        title: 'Last 24 hours',
+        metrics: BUSINESS_METRICS.filter((m) => m !== 'Decisions' && m !== 'Closings').map((m) =>
+          business(m, DAY),
+        ),
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Decisions by kind (per day)',
+        left: [businessSearch('Decisions', ['action', 'decision'], DAY)],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Closings by outcome (per day)',
+        left: [businessSearch('Closings', ['outcome'], DAY)],
         width: 12,
       }),
     );
