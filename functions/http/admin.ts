@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { getDeps } from '#adapters/deps';
 import { logger } from '#adapters/logger';
+import { parseExecutionName } from '#core/case';
 import { ForbiddenError, NotFoundError, StepNotWaitingError, ValidationError } from '#core/errors';
 import type { RunStatus } from '#core/ports';
 import { declaredWorkflowVersion } from '#core/process/asl';
 import { type AdminAction, isAdminAction, mayTake, takeAdminAction } from '#core/use-cases/admin-actions';
 import { listChoices, listPlacements, parsePlacementFilter } from '#core/use-cases/console';
 import { placementStory } from '#core/use-cases/placement-story';
-import { getRun, listRuns } from '#core/use-cases/runs';
-import { runDetailPage, runsPage } from '#web/admin-pages';
+import { listRuns } from '#core/use-cases/runs';
 import { filterQuery, placementsPage } from '#web/console-pages';
 import { LIVE_SCRIPT } from '#web/live-script';
 import { actionConfirmPage, actionRefusedPage, auditPage, placementPage } from '#web/placement-pages';
@@ -190,15 +190,18 @@ export const handler = httpHandler('admin', {
     body: LIVE_SCRIPT,
   }),
 
-  'GET /admin/runs': async (req) => {
-    const status = statusOf(req);
-    const { runs, nextToken } = await listRuns(getDeps(), { status, nextToken: req.query.next || undefined });
-    return htmlResponse(runsPage({ lang: req.lang, principal: signedIn(req), runs, status, nextToken }));
-  },
+  // The runs are the placements now: the old pages send there (the failed ones to the failed filter).
+  'GET /admin/runs': async (req) =>
+    redirect(
+      req.query.status === 'FAILED' || req.query.status === 'TIMED_OUT'
+        ? '/admin/placements?flag=failed'
+        : '/admin/placements',
+    ),
 
   'GET /admin/runs/{executionName}': async (req) => {
-    const { run, events } = await getRun(getDeps(), req.params.executionName ?? '');
-    return htmlResponse(runDetailPage({ lang: req.lang, principal: signedIn(req), run, events }));
+    const caseId = parseExecutionName(req.params.executionName ?? '')?.caseId;
+    if (!caseId) throw new NotFoundError('No such run');
+    return redirect(`/admin/placements/${caseId}`);
   },
 
   'GET /api/admin/runs': async (req) => {

@@ -448,40 +448,35 @@ describe.sequential('referral, study visit and run history in the browser', () =
     });
   });
 
-  it('6. the admin finds the run by case reference, sees its history, and switches it to English', async () => {
+  it('6. the admin finds the placement by case reference, reads its story, and switches it to English', async () => {
     await signOut();
     await signInAs(/Ali Admin/);
-    await page.getByRole('link', { name: 'Arbetsflöden' }).click();
-    await page.waitForURL('**/admin/runs');
-    const runLink = page.getByRole('link', { name: state.reference as string, exact: true });
-    await pollUntil('the run in the admin list', async () => {
-      if ((await runLink.count()) > 0) return true;
-      await page.reload();
-      return undefined;
-    });
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Arbetsflöden');
-    await expectNoAxeViolations('admin runs list');
+    await page.getByRole('link', { name: 'Placeringar' }).click();
+    await page.waitForURL('**/admin/placements');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Placeringar');
+    await page.getByLabel(/Sök ärende/).fill(state.reference as string);
+    await page.getByRole('button', { name: 'Visa' }).click();
+    await page.waitForURL('**/admin/placements?q=*');
+    const link = page.getByRole('link', { name: state.reference as string, exact: true });
+    expect(await link.count()).toBe(1);
+    await expectNoAxeViolations('the placement list, searched');
 
-    await runLink.click();
-    await page.waitForURL('**/admin/runs/*');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Körning ${state.reference}`);
-    expect(await page.getByRole('heading', { level: 2, name: 'Händelser' }).count()).toBe(1);
-    const rows = page.locator('table tbody tr');
-    await pollUntil('history events', async () => {
-      if ((await rows.count()) > 1) return true;
-      await page.reload();
-      return undefined;
-    });
-    const events = await rows.locator('td:nth-child(3)').allTextContents();
-    expect(events[0]).toMatch(/ExecutionStarted/);
-    await expectNoAxeViolations('run detail');
+    await link.click();
+    await page.waitForURL('**/admin/placements/*');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Placering ${state.reference}`);
+    expect(await page.getByRole('heading', { level: 2, name: 'Vad som har hänt' }).count()).toBe(1);
+    // In plain words, never Step Functions' own.
+    const story = (await page.locator('table.timeline').textContent()) ?? '';
+    expect(story).toContain('Anvisningen skickades in');
+    expect(story).toContain('Arbetsflödet startade');
+    expect(story).not.toMatch(/TaskScheduled|StateEntered|ExecutionStarted/);
+    await expectNoAxeViolations('the placement page');
 
     await page.getByRole('link', { name: 'In English' }).click();
-    await page.waitForURL('**/admin/runs/*?lang=en');
+    await page.waitForURL('**/admin/placements/*?lang=en');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Run ${state.reference}`);
-    expect(await page.getByRole('heading', { level: 2 }).allTextContents()).toEqual(['Event history']);
-    expect(await page.getByRole('link', { name: 'Workflow runs' }).count()).toBe(1);
-    await expectNoAxeViolations('run detail (English)');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Placement ${state.reference}`);
+    expect(await page.getByRole('heading', { level: 2, name: 'What has happened' }).count()).toBe(1);
+    await expectNoAxeViolations('the placement page (English)');
   });
 });

@@ -412,17 +412,26 @@ describe('referral → study visit → restart → outcome', () => {
     const run = runs.find((x) => x.name === `case-${caseId}-1`);
     expect(run).toMatchObject({ status: 'SUCCEEDED' });
     expect(run?.caseReference).toMatch(/^SV-\d{4}-\d{4}$/);
-    const detail = await (await admin.get(`/admin/runs/case-${caseId}-1`)).text();
+    // The old run page sends the admin to the placement's page: its story in plain words.
+    const moved = await admin.get(`/admin/runs/case-${caseId}-1`);
+    expect(moved.status).toBe(303);
+    expect(moved.headers.get('location')).toBe(`/admin/placements/${caseId}`);
+    const story = (await (await admin.get(`/api/admin/placements/${caseId}`)).json()) as {
+      timeline: { what: string; params?: { state?: string } }[];
+    };
+    const said = story.timeline.map((t) => (t.params?.state ? `${t.what}:${t.params.state}` : t.what));
     for (const s of [
-      'ExecutionStarted',
-      'AwaitIntakeDecision',
-      'AwaitStudyVisitOutcome',
-      'ExecutionRedriven',
-      'CloseCase',
-      'ExecutionSucceeded',
-      'Ärendet avslutat',
+      'run.started',
+      'run.entered:AwaitIntakeDecision',
+      'run.entered:AwaitStudyVisitOutcome',
+      'run.entered:CloseCase',
+      'run.ended_SUCCEEDED',
+      'record.closed_declinedAfterStudyVisit',
     ])
-      expect(detail).toContain(s);
+      expect(said).toContain(s);
+    const detail = await (await admin.get(`/admin/placements/${caseId}`)).text();
+    expect(detail).toContain('Ärendet avslutades efter studiebesöket');
+    expect(detail).not.toMatch(/ExecutionStarted|TaskScheduled/);
     expect(detail).not.toContain('Sara Hemlig');
     // Admins watch runs; the participant's identity and needs are not theirs to see.
     const casePage = await (await admin.get(`/cases/${caseId}`)).text();
