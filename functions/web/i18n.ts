@@ -18,6 +18,7 @@ const STRINGS = {
   navNewReferral: { sv: 'Ny anvisning', en: 'New referral' },
   navRuns: { sv: 'Arbetsflöden', en: 'Workflow runs' },
   navPlacements: { sv: 'Placeringar', en: 'Placements' },
+  navDashboard: { sv: 'Översikt', en: 'Dashboard' },
   mainNav: { sv: 'Huvudmeny', en: 'Main menu' },
   errorSummary: { sv: 'Formuläret innehåller fel', en: 'There is a problem with the form' },
   newReferralTitle: { sv: 'Ny anvisning till arbetsträning', en: 'New referral to work training' },
