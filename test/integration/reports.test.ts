@@ -61,7 +61,7 @@ const T = (key: string) => reportText('sv', key);
 
 /** The rows of the table with this caption: row header → cells by their column label. */
 function table(html: string, caption: string): Map<string, Record<string, string>> {
-  const unescape = (s: string) =>
+  const textOf = (s: string) =>
     s
       .replace(/<[^>]+>/g, '')
       .replace(/&lt;/g, '<')
@@ -71,14 +71,14 @@ function table(html: string, caption: string): Map<string, Record<string, string
       .replace(/&amp;/g, '&')
       .trim();
   const tables = [...html.matchAll(/<table[^>]*>([\s\S]*?)<\/table>/g)].map((m) => m[1] ?? '');
-  const t = tables.find((x) => unescape(/<caption>([\s\S]*?)<\/caption>/.exec(x)?.[1] ?? '') === caption);
+  const t = tables.find((x) => textOf(/<caption>([\s\S]*?)<\/caption>/.exec(x)?.[1] ?? '') === caption);
   expect(t, `a table "${caption}"`).toBeDefined();
   const out = new Map<string, Record<string, string>>();
   for (const tr of (t ?? '').matchAll(/<tr><th scope="row">([\s\S]*?)<\/th>([\s\S]*?)<\/tr>/g)) {
     const cells: Record<string, string> = {};
     for (const td of (tr[2] ?? '').matchAll(/<td[^>]*data-label="([^"]*)"[^>]*>([\s\S]*?)<\/td>/g))
-      cells[unescape(td[1] ?? '')] = unescape(td[2] ?? '');
-    out.set(unescape(tr[1] ?? ''), cells);
+      cells[textOf(td[1] ?? '')] = textOf(td[2] ?? '');
+    out.set(textOf(tr[1] ?? ''), cells);
   }
   return out;
 }
