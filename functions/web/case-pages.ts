@@ -353,6 +353,7 @@ ${dd(L(lang, 'field_startDate'), c.plan.startDate)}</dl>`);
 ${dd(L(lang, 'field_closingOutcome'), L(lang, `result_${c.closing.record.outcome}`))}
 ${personal ? html`${dd(L(lang, 'field_summary'), c.closing.record.summary)}${dd(L(lang, 'field_evaluation'), c.closing.record.evaluation)}${dd(L(lang, 'field_explanation'), c.closing.record.explanation)}${dd(L(lang, 'field_nextStepPlan'), c.closing.record.nextStepPlan)}` : ''}
 ${c.afterClosing.fourWeeks ? dd(L(lang, 'afterFourWeeks'), L(lang, `result_${c.afterClosing.fourWeeks.outcome}`)) : ''}
+${c.afterClosing.fourWeeks?.qualificationGained === undefined ? '' : dd(L(lang, 'field_qualificationGained'), t(lang, c.afterClosing.fourWeeks.qualificationGained ? 'yes' : 'no'))}
 ${c.afterClosing.sixMonths ? dd(L(lang, 'afterSixMonths'), L(lang, `result_${c.afterClosing.sixMonths.outcome}`)) : ''}
 </dl>`);
   return parts.length

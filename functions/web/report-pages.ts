@@ -12,6 +12,7 @@ import {
   share,
   suppressed,
 } from '#core/reports';
+import { TARGET_GROUPS } from '#core/target-groups';
 import { html, type Raw, raw } from './html.ts';
 import type { Lang } from './i18n.ts';
 import { page } from './layout.ts';
@@ -258,10 +259,9 @@ function esfTable(lang: Lang, caption: string, rows: Row[]): Raw {
   )}</tbody></table></div>`;
 }
 
+/** An indicator's words: a target group by its own name, the rest from the ESF+ texts. */
 export const esfLabel = (lang: Lang, key: string) =>
-  key.startsWith('illHealth') || key === 'nonNordicSwedish' || key === 'formerParticipants'
-    ? groupLabel(lang, key)
-    : R(lang, `esf_${key}`);
+  (TARGET_GROUPS as readonly string[]).includes(key) ? groupLabel(lang, key) : R(lang, `esf_${key}`);
 
 export const periodQuery = (p: Period) =>
   `?from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`;

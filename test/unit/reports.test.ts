@@ -4,14 +4,23 @@ import { type CaseRecord, type Gender, OUTCOMES, type Outcome } from '#core/case
 import { parsePeriod } from '#core/forms/period';
 import { exampleIdentityNumber } from '#core/personnummer';
 import {
+  AGE_BANDS,
   ageBand,
   buildDashboard,
+  ENTRY_ROWS,
+  ESF_RESULTS,
   type EsfReport,
   esfFact,
   esfReport,
+  GROUP_KEYS,
+  INCREASE_BANDS,
+  LEAVING_ROWS,
+  OUTCOME_COLUMNS,
   OUTCOME_TO_ESF,
+  PLACEMENT_COLUMNS,
   participants,
   placementExportRow,
+  SIX_MONTH_ROWS,
   type Split,
   suppressed,
   trainingBand,
@@ -19,8 +28,10 @@ import {
 } from '#core/reports';
 import type { TargetGroup } from '#core/target-groups';
 import type { Unit } from '#core/units';
-import { caseIn, T0 } from '#test/support/use-case-world';
+import { ADMIN, caseIn, T0 } from '#test/support/use-case-world';
 import { esfCsv, placementsCsv } from '#web/report-csv';
+import { dashboardPage } from '#web/report-pages';
+import { reportText } from '#web/report-texts';
 
 const UNITS: Unit[] = [
   {
@@ -402,3 +413,33 @@ describe('the period', () => {
     expect(codes({ from: '2000-01-01', to: '2027-04-30' })).toEqual(['to:tooLong']);
   });
 });
+
+describe('the report texts and pages', () => {
+  it('has words in Swedish and English for every row, column and coded value', () => {
+    const keys = [
+      ...ENTRY_ROWS.map(esfKey),
+      ...LEAVING_ROWS.map(esfKey),
+      ...SIX_MONTH_ROWS.map(esfKey),
+      ...[...PLACEMENT_COLUMNS, ...OUTCOME_COLUMNS].map((c) => `col_${c}`),
+      ...GROUP_KEYS.map((g) => `tg_${g}`),
+      ...AGE_BANDS.map((a) => `age_${a}`),
+      ...INCREASE_BANDS.map((b) => `increases_${b}`),
+      ...ESF_RESULTS.map((r) => `esf_${r}`),
+      ...['placements', 'outcomes', 'esf'].map((k) => `export_${k}`),
+    ];
+    for (const key of keys)
+      for (const lang of ['sv', 'en'] as const) expect(reportText(lang, key), `${lang} ${key}`).not.toBe(key);
+  });
+
+  it('escapes what it shows: a unit named like markup stays text', () => {
+    const units = [{ ...UNITS[0], name: '<script>alert(1)</script>' } as Unit];
+    const d = buildDashboard(units, [person('training')], T0);
+    const html = dashboardPage({ lang: 'sv', principal: ADMIN, d, path: '/admin/dashboard' }).value;
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('<svg role="img"');
+    expect(html).toContain('<th scope="row">');
+  });
+});
+
+const esfKey = (k: string) => ((GROUP_KEYS as readonly string[]).includes(k) ? `tg_${k}` : `esf_${k}`);
