@@ -23,7 +23,7 @@ const R = reportText;
 /** Small additions to the layout's styles for figures: chart and table side by side when wide. */
 const FIGURE_CSS = `
 .fig{display:grid;grid-template-columns:minmax(0,1fr);gap:16px;margin:0 0 28px;background:#fff;border:1px solid #d0d0cc;border-radius:6px;padding:12px}
-.fig svg{width:100%;max-width:36rem;height:auto;display:block}
+.fig svg{width:100%;max-width:22rem;height:auto;display:block}
 .fig .table-wrap{overflow-x:auto;min-width:0}
 .fig caption{text-align:left;font-weight:700;padding:4px 0}
 .fig td.num,.fig th.num{text-align:right}
@@ -32,24 +32,32 @@ const FIGURE_CSS = `
 .period{display:flex;flex-wrap:wrap;gap:12px 24px;align-items:end}
 .period .field{margin:0}
 @media (min-width:1100px){main{max-width:1200px}}
+@media (max-width:600px){.fig td.num,.fig th.num{text-align:left}.fig caption{display:block}}
 `;
 
 export const genderLabel = (lang: Lang, g: string) => R(lang, `gender_${g}`);
 export const groupLabel = (lang: Lang, g: string) => R(lang, `tg_${g}`);
 
 /** A horizontal bar chart with each bar's label and count written out (never colour alone). */
-function barChart(lang: Lang, id: string, title: string, items: { label: string; value: number }[]): Raw {
+function barChart(
+  lang: Lang,
+  id: string,
+  title: string,
+  items: { label: string; value: number; shown?: string }[],
+): Raw {
   const max = Math.max(1, ...items.map((i) => i.value));
   const rowH = 34;
   const height = Math.max(rowH, items.length * rowH);
-  return html`<svg role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 320 ${height}" preserveAspectRatio="xMinYMin meet" focusable="false">
+  return html`<svg role="img" aria-labelledby="${id}-t ${id}-d" viewBox="0 0 260 ${height}" preserveAspectRatio="xMinYMin meet" focusable="false">
 <title id="${id}-t">${fillText(R(lang, 'chartOf'), { title })}</title>
-<desc id="${id}-d">${R(lang, 'chartDesc')} ${items.map((i) => `${i.label}: ${i.value}`).join('; ')}</desc>
+<desc id="${id}-d">${R(lang, 'chartDesc')} ${items.map((i) => `${i.label}: ${i.shown ?? i.value}`).join('; ')}</desc>
 ${items.map((it, n) => {
   const y = n * rowH;
-  const w = it.value === 0 ? 0 : Math.max(2, Math.round((300 * it.value) / max));
-  return html`<text x="0" y="${y + 12}" font-size="12" fill="#1b1b1b">${it.label}: ${it.value}</text>
-<rect x="0" y="${y + 16}" width="${w}" height="12" fill="#1d6b3a" stroke="#1b1b1b" stroke-width="0.5"></rect>`;
+  // The label above its bar; the count written right after the bar.
+  const w = it.value === 0 ? 0 : Math.max(2, Math.round((200 * it.value) / max));
+  return html`<text x="0" y="${y + 12}" font-size="11" fill="#1b1b1b">${it.label}</text>
+<rect x="0" y="${y + 16}" width="${w}" height="12" fill="#1d6b3a" stroke="#1b1b1b" stroke-width="0.5"></rect>
+<text x="${w + 4}" y="${y + 26}" font-size="11" fill="#1b1b1b">${it.shown ?? it.value}</text>`;
 })}
 </svg>`;
 }
@@ -122,7 +130,11 @@ export function dashboardPage(o: { lang: Lang; principal: Principal; d: Dashboar
     lang,
     'units',
     R(lang, 'unitsTitle'),
-    d.units.map((u) => ({ label: `${u.name} (${u.used.total}/${u.places})`, value: u.used.total })),
+    d.units.map((u) => ({
+      label: fillText(R(lang, 'unitPlaces'), { name: u.name, places: u.places }),
+      value: u.used.total,
+      shown: fillText(R(lang, 'usedCount'), { n: u.used.total }),
+    })),
   )}
 <div class="table-wrap"><table class="cards"><caption>${R(lang, 'unitsTitle')}</caption>
 <thead><tr><th scope="col">${R(lang, 'col_unit')}</th><th scope="col" class="num">${R(lang, 'places')}</th><th scope="col" class="num">${R(lang, 'used')}</th><th scope="col" class="num">${R(lang, 'free')}</th><th scope="col" class="num">${R(lang, 'queue')}</th></tr></thead>
@@ -160,12 +172,14 @@ ${
     ? html`<p>${R(lang, 'noneYet')}</p>`
     : html`<div class="fig">${barChart(lang, 'movedon', R(lang, 'movedOnTitle'), [
         {
-          label: `${R(lang, 'movedOn_work')} (${share(d.movedOn.work.total, d.movedOn.closings.total)} %)`,
+          label: R(lang, 'movedOn_work'),
           value: d.movedOn.work.total,
+          shown: pct(d.movedOn.work.total, d.movedOn.closings.total),
         },
         {
-          label: `${R(lang, 'movedOn_studies')} (${share(d.movedOn.studies.total, d.movedOn.closings.total)} %)`,
+          label: R(lang, 'movedOn_studies'),
           value: d.movedOn.studies.total,
+          shown: pct(d.movedOn.studies.total, d.movedOn.closings.total),
         },
         { label: R(lang, 'movedOn_closings'), value: d.movedOn.closings.total },
       ])}

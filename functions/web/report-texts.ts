@@ -23,8 +23,8 @@ export const REPORT_TEXTS: Record<string, Entry> = {
   noneYet: e('Inget att visa ännu.', 'Nothing to show yet.'),
   chartOf: e('Diagram: {title}', 'Chart: {title}'),
   chartDesc: e(
-    'Liggande staplar, en per kategori, med antalet skrivet vid stapeln. Samma siffror finns i tabellen.',
-    'Horizontal bars, one per category, with the count written by the bar. The same figures are in the table.',
+    'Liggande staplar, en per kategori, med namnet ovanför och antalet efter stapeln. Samma siffror finns i tabellen.',
+    'Horizontal bars, one per category, with its name above and the count after the bar. The same figures are in the table.',
   ),
   // Sections
   unitsTitle: e('Platser och kö per arbetsplats', 'Places and queue per unit'),
@@ -32,6 +32,8 @@ export const REPORT_TEXTS: Record<string, Entry> = {
   used: e('Använda', 'Used'),
   free: e('Lediga', 'Free'),
   queue: e('I kö', 'Queued'),
+  unitPlaces: e('{name} ({places} platser)', '{name} ({places} places)'),
+  usedCount: e('{n} använda', '{n} used'),
   usedByWho: e('Använda platser per arbetsplats', 'Places used per unit'),
   queueByWho: e('Kö per arbetsplats', 'Queue per unit'),
   phasesTitle: e('Placeringar per fas', 'Placements per phase'),
