@@ -112,6 +112,13 @@ export const OUTCOME_TO_ESF: Record<Outcome, EsfResult | undefined> = {
   noRealisticNextStep: undefined,
 };
 
+/**
+ * The day a placement ended: the closing meeting's date, or for a case closed without one (an
+ * administrative closing) the day it was closed. Undefined while it runs.
+ */
+export const endOf = (c: CaseRecord): string | undefined =>
+  c.closing?.endedOn ?? (c.status === 'closed' ? c.closure?.closedAt.slice(0, 10) : undefined);
+
 /** A unit place is held from acceptance (or from the queue) until it is released. */
 const holdsPlace = (c: CaseRecord) => c.status === 'active' && !!c.place?.assignedAt && !c.place.releasedAt;
 
@@ -192,7 +199,7 @@ export function addToDashboard(d: Dashboard, c: CaseRecord, units: readonly Unit
   }
   const startedOn = c.plan?.startDate;
   if (startedOn) {
-    addTo(rowOf(d.training, trainingBand(startedOn, c.closing?.endedOn, d.now)).split, who);
+    addTo(rowOf(d.training, trainingBand(startedOn, endOf(c), d.now)).split, who);
     const increases = c.workingTimeHistory.filter((h) => h.kind === 'increase').length;
     addTo(rowOf(d.increases, INCREASE_BANDS[Math.min(increases, 3)] as IncreaseBand).split, who);
     if (increases) addTo(d.increasesMade, who, increases);
@@ -272,7 +279,7 @@ export function esfFact(c: CaseRecord, now: number): EsfCaseFact | undefined {
     who: whoOf(c),
     ...(c.entryStatistics ? { entry: c.entryStatistics } : {}),
     startedOn,
-    ...(c.closing?.endedOn ? { endedOn: c.closing.endedOn } : {}),
+    ...(endOf(c) ? { endedOn: endOf(c) } : {}),
     ...(c.closing?.record ? { closingOutcome: c.closing.record.outcome } : {}),
     ...(fourWeeks ? { fourWeeks } : {}),
     ...(sixMonths ? { sixMonths } : {}),
@@ -467,9 +474,8 @@ export const ESF_GENDERS = ['woman', 'man', 'nonBinary'] as const satisfies read
  * day and not ended (or closed) before its first.
  */
 export function placementInPeriod(c: CaseRecord, p: Period): boolean {
-  const created = c.createdAt.slice(0, 10);
-  const ended = c.closing?.endedOn ?? (c.status === 'closed' ? c.closure?.closedAt.slice(0, 10) : undefined);
-  return created <= p.to && (!ended || ended >= p.from);
+  const ended = endOf(c);
+  return c.createdAt.slice(0, 10) <= p.to && (!ended || ended >= p.from);
 }
 
 /** A closing belongs to a period when its placement ended in it. */
@@ -524,7 +530,7 @@ export function placementExportRow(c: CaseRecord, units: readonly Unit[], now: n
     plannedStart: c.plannedStart,
     plannedEnd: c.plannedEnd,
     startedOn: c.plan?.startDate ?? '',
-    endedOn: c.closing?.endedOn ?? '',
+    endedOn: endOf(c) ?? '',
     tasks: c.tasks.length ? c.tasks.join(', ') : (c.plan?.tasks.join(', ') ?? ''),
     percent: c.workingTime ? String(c.workingTime.percent) : '',
     increases: c.workingTimeHistory.filter((h) => h.kind === 'increase').length,

@@ -262,6 +262,16 @@ describe('ESF+ common indicators', () => {
     expect(rowOf(esfReport(people, YEAR), 'leaving', 'leavers').total).toBe(0);
   });
 
+  it('counts a placement closed by an administrator (no closing meeting) as left on the day it closed', () => {
+    const c = placement(exampleIdentityNumber(150).replace('-', ''), '2027-01-10');
+    c.status = 'closed';
+    c.closure = { category: 'closedAdministratively', reason: 'moved', closedAt: '2027-03-15T12:00:00Z' };
+    const r = esfReport(participants([esfFact(c, T0)!]), YEAR);
+    expect(rowOf(r, 'leaving', 'leavers').total).toBe(1);
+    expect(rowOf(r, 'leaving', 'notKnown').total).toBe(1);
+    expect(placementExportRow(c, UNITS, T0).endedOn).toBe('2027-03-15');
+  });
+
   it('splits by women, men and non-binary; counts those who never started as no participant', () => {
     const cases = [
       placement(exampleIdentityNumber(201).replace('-', ''), '2027-03-01', undefined, 'jobSeeking', 'woman'),
