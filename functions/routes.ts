@@ -23,7 +23,7 @@ export interface RouteDef {
   kind: 'page' | 'api';
 }
 
-export const HTTP_HANDLERS = ['auth', 'home', 'referrals', 'cases', 'admin', 'answers'] as const;
+export const HTTP_HANDLERS = ['auth', 'home', 'referrals', 'cases', 'admin', 'answers', 'reports'] as const;
 export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
 
 const staff = ['coordinator', 'admin'] as const;
@@ -108,6 +108,18 @@ export const routes: readonly RouteDef[] = [
   { method: 'GET', path: '/admin/runs', handler: 'admin', roles: ['admin'], kind: 'page' },
   { method: 'GET', path: '/admin/runs/{executionName}', handler: 'admin', roles: ['admin'], kind: 'page' },
   { method: 'GET', path: '/api/admin/runs', handler: 'admin', roles: ['admin'], kind: 'api' },
+  // Dashboards, the ESF+ report and the CSV exports: figures for funders are the admins' alone.
+  { method: 'GET', path: '/admin/dashboard', handler: 'reports', roles: staff, kind: 'page' },
+  { method: 'GET', path: '/admin/reports/esf', handler: 'reports', roles: ['admin'], kind: 'page' },
+  {
+    method: 'GET',
+    path: '/admin/exports/placements.csv',
+    handler: 'reports',
+    roles: ['admin'],
+    kind: 'page',
+  },
+  { method: 'GET', path: '/admin/exports/outcomes.csv', handler: 'reports', roles: ['admin'], kind: 'page' },
+  { method: 'GET', path: '/admin/exports/esf.csv', handler: 'reports', roles: ['admin'], kind: 'page' },
 ];
 
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;

@@ -252,6 +252,8 @@ export interface ClosingRecord {
 export interface AfterClosingAnswer {
   outcome: Outcome;
   note: string;
+  /** Four weeks after: has the participant gained a qualification (ESF+)? Absent when not asked. */
+  qualificationGained?: boolean;
   recordedAt: string;
   recordedBy: string;
 }

@@ -17,6 +17,7 @@ import { type MeetingView, meetingViews } from '#core/meeting-view';
 import { maskIdentityNumber } from '#core/personnummer';
 import type { CaseEntry } from '#core/ports';
 import { ACTIONS, type ActionName, STEPS } from '#core/process/declaration';
+import { TARGET_GROUPS } from '#core/target-groups';
 import type { Unit } from '#core/units';
 import { currentStep, mayAct } from '#core/use-cases/act';
 import { ADDRESS_FIELD, addressOf } from '#core/use-cases/addresses';
@@ -107,6 +108,7 @@ ${selectField({ ...f('labourMarketStatus'), label: L(lang, 'field_labourMarketSt
 ${selectField({ ...f('education'), label: L(lang, 'field_education'), placeholder: L(lang, 'choose'), options: opts(lang, 'edu', EDUCATION_LEVELS) })}
 ${selectField({ ...f('disability'), label: L(lang, 'field_disability'), placeholder: L(lang, 'choose'), options: opts(lang, 'yn', YES_NO_UNDISCLOSED) })}
 ${selectField({ ...f('foreignBackground'), label: L(lang, 'field_foreignBackground'), placeholder: L(lang, 'choose'), options: opts(lang, 'fb', FOREIGN_BACKGROUNDS) })}
+${selectField({ ...f('targetGroup'), label: L(lang, 'field_targetGroup'), placeholder: L(lang, 'tg_notRecorded'), options: opts(lang, 'tg', TARGET_GROUPS) })}
 </fieldset>`;
       break;
     case 'proposeStudyVisit':
@@ -175,6 +177,7 @@ ${textArea({ ...f('nextStepPlan'), label: L(lang, 'field_nextStepPlan'), require
     case 'recordAfterClosing':
       body = html`<input type="hidden" name="which" value="${v.which ?? (c.afterClosing.fourWeeks ? 'sixMonths' : 'fourWeeks')}">
 ${selectField({ ...f('outcome'), label: L(lang, 'field_whereNow'), required: true, placeholder: L(lang, 'choose'), options: opts(lang, 'result', OUTCOMES) })}
+${radioGroup({ ...f('qualificationGained'), label: L(lang, 'field_qualificationGained'), options: yesNo(lang) })}
 ${textField({ ...f('note'), label: L(lang, 'field_note') })}`;
       break;
     case 'moveMeeting':
@@ -350,6 +353,7 @@ ${dd(L(lang, 'field_startDate'), c.plan.startDate)}</dl>`);
 ${dd(L(lang, 'field_closingOutcome'), L(lang, `result_${c.closing.record.outcome}`))}
 ${personal ? html`${dd(L(lang, 'field_summary'), c.closing.record.summary)}${dd(L(lang, 'field_evaluation'), c.closing.record.evaluation)}${dd(L(lang, 'field_explanation'), c.closing.record.explanation)}${dd(L(lang, 'field_nextStepPlan'), c.closing.record.nextStepPlan)}` : ''}
 ${c.afterClosing.fourWeeks ? dd(L(lang, 'afterFourWeeks'), L(lang, `result_${c.afterClosing.fourWeeks.outcome}`)) : ''}
+${c.afterClosing.fourWeeks?.qualificationGained === undefined ? '' : dd(L(lang, 'field_qualificationGained'), t(lang, c.afterClosing.fourWeeks.qualificationGained ? 'yes' : 'no'))}
 ${c.afterClosing.sixMonths ? dd(L(lang, 'afterSixMonths'), L(lang, `result_${c.afterClosing.sixMonths.outcome}`)) : ''}
 </dl>`);
   return parts.length
@@ -439,6 +443,7 @@ ${dd(L(lang, 'field_labourMarketStatus'), L(lang, `lms_${c.entryStatistics.labou
 ${dd(L(lang, 'field_education'), L(lang, `edu_${c.entryStatistics.education}`))}
 ${dd(L(lang, 'field_disability'), L(lang, `yn_${c.entryStatistics.disability}`))}
 ${dd(L(lang, 'field_foreignBackground'), L(lang, `fb_${c.entryStatistics.foreignBackground}`))}
+${dd(L(lang, 'field_targetGroup'), L(lang, `tg_${c.entryStatistics.targetGroup ?? 'notRecorded'}`))}
 </dl></section>`
     : ''
 }

@@ -19,6 +19,7 @@ const STRINGS = {
   navRuns: { sv: 'Arbetsflöden', en: 'Workflow runs' },
   navPlacements: { sv: 'Placeringar', en: 'Placements' },
   navAudit: { sv: 'Åtgärdslogg', en: 'Audit log' },
+  navDashboard: { sv: 'Översikt', en: 'Dashboard' },
   mainNav: { sv: 'Huvudmeny', en: 'Main menu' },
   errorSummary: { sv: 'Formuläret innehåller fel', en: 'There is a problem with the form' },
   newReferralTitle: { sv: 'Ny anvisning till arbetsträning', en: 'New referral to work training' },

@@ -80,7 +80,7 @@ function nav(lang: Lang, p: Principal | undefined): Raw {
   ]);
   if (p.groups.includes('referrer')) items.push(['/referrals/new', 'navNewReferral']);
   if (p.groups.includes('admin') || p.groups.includes('coordinator'))
-    items.push(['/admin/placements', 'navPlacements']);
+    items.push(['/admin/placements', 'navPlacements'], ['/admin/dashboard', 'navDashboard']);
   if (p.groups.includes('admin')) items.push(['/admin/audit', 'navAudit']);
   return html`<nav aria-label="${t(lang, 'mainNav')}"><ul>${items.map(([href, key]) => html`<li><a href="${href}">${t(lang, key)}</a></li>`)}</ul></nav>`;
 }

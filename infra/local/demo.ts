@@ -140,6 +140,7 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
         education: 'isced3to4',
         disability: 'undisclosed',
         foreignBackground: 'no',
+        targetGroup: 'illHealthFirstTraining',
       })
       .then((r) => check(r, 'accept'));
   const record = async (p: string, caseId: string) =>

@@ -47,7 +47,7 @@ describe('the admin console', () => {
     expect(rows).toBeGreaterThan(0);
     for (let i = 0; i < rows; i++)
       await expect(admin.locator('tbody tr').nth(i).locator('td').nth(4).textContent()).resolves.toContain(
-        'arbetsträning',
+        'Arbetsträning pågår',
       );
     await checkPage(admin, 'the filtered list', { narrow: true });
     await admin.goto('/admin/placements?status=closed&lang=en');
@@ -91,9 +91,9 @@ describe('the admin console', () => {
     await checkPage(admin, 'the stop confirmation', { narrow: true });
     await admin.getByRole('button', { name: 'Bekräfta' }).click();
     await expect(admin.getByRole('alert').textContent()).resolves.toContain('Fyll i det här fältet');
-    await expect(admin.getByLabel(/Anledning/).getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(admin.locator('textarea#reason').getAttribute('aria-invalid')).resolves.toBe('true');
     await checkPage(admin, 'the stop confirmation with errors', { narrow: true });
-    await admin.getByLabel(/Anledning/).fill('Kontroll av körningen');
+    await admin.locator('textarea#reason').fill('Kontroll av körningen');
     await admin.getByRole('button', { name: 'Bekräfta' }).click();
     await admin.waitForURL(/done=stopRun&result=done/);
     await expect(admin.getByRole('status').textContent()).resolves.toContain('Klart: Stoppa körningen');

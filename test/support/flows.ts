@@ -247,7 +247,13 @@ export const ESF_ENTRY = {
   foreignBackground: 'thirdCountryNational',
 } as const;
 
-export const acceptForm = () => ({ decision: 'accepted', reason: '', ...ESF_ENTRY });
+/** The project's target group is asked too (optional: a case without it counts as not recorded). */
+export const acceptForm = () => ({
+  decision: 'accepted',
+  reason: '',
+  ...ESF_ENTRY,
+  targetGroup: 'illHealthFirstTraining',
+});
 
 /** The coordinator accepts the referral (the intake form), expecting it done. */
 export async function acceptReferral(coordinator: Session, caseId: string) {

@@ -1,5 +1,6 @@
 import type { CaseRecord, Gender } from '#core/case';
 import { DAY_MS } from '#core/case';
+import { exampleIdentityNumber } from '#core/personnummer';
 import { derivePhase } from '#core/process/derive';
 import { newCaseRecord } from './records.ts';
 
@@ -45,6 +46,9 @@ export function variedCase(
   c.organisationId = org.organisationId;
   c.caseOfficer = { ...c.caseOfficer, organisationId: org.organisationId, organisationName: org.name };
   c.participant.gender = pick(GENDERS);
+  // A person of their own (the reports count people): born 1950–2009, from the index alone.
+  const born = `${1950 + ((i * 7) % 60)}${String(1 + (i % 12)).padStart(2, '0')}${String(1 + ((i * 3) % 28)).padStart(2, '0')}`;
+  c.participant.identityNumber = exampleIdentityNumber(1 + (i % 999), born).replace('-', '');
   const stage = pick(STAGES);
   const iso = (ms: number) => new Date(ms).toISOString();
   const at = (days: number) => iso(Math.min(now, created + days * DAY_MS));
@@ -102,6 +106,17 @@ export function variedCase(
     };
     const percent = pick(unit.ladder);
     c.workingTime = { percent, hoursPerWeek: (percent * 40) / 100, since: startDate };
+    // The increases that brought it there, one ladder step at a time.
+    const first = c.plan.percent;
+    for (const step of unit.ladder.filter((p) => p > first && p <= percent))
+      c.workingTimeHistory.push({
+        percent: step,
+        hoursPerWeek: (step * 40) / 100,
+        since: startDate,
+        kind: 'increase',
+        decidedAt: at(20),
+        decidedBy: 'r1',
+      });
     c.talks = { count: Math.floor(rand() * 10), lastDate: at(30 + Math.floor(rand() * 300)).slice(0, 10) };
   }
   if (stage === 'visit') c.studyVisit = undefined;

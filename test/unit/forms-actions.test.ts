@@ -63,6 +63,23 @@ describe('parseIntake', () => {
     expect(codes(parseIntake({ decision: 'declined' }))).toEqual(['reason:required']);
   });
 
+  it("reads the project's target group when given, and names one the project does not have", () => {
+    const r = parseIntake({ decision: 'accepted', ...entry, targetGroup: ' nonNordicSwedish ' });
+    expect(r.ok && 'entry' in r.value && r.value.entry).toEqual({
+      labourMarketStatus: 'unemployed',
+      education: 'isced5to8',
+      disability: 'no',
+      foreignBackground: 'foreignBackground',
+      targetGroup: 'nonNordicSwedish',
+    });
+    // Optional: a case without it counts as "not recorded" in the reports.
+    const none = parseIntake({ decision: 'accepted', ...entry, targetGroup: '' });
+    expect(none.ok && 'entry' in none.value && 'targetGroup' in none.value.entry).toBe(false);
+    expect(codes(parseIntake({ decision: 'accepted', ...entry, targetGroup: 'everyone' }))).toEqual([
+      'targetGroup:format',
+    ]);
+  });
+
   it('needs a decision and keeps the reason within 2000 characters', () => {
     expect(codes(parseIntake({}))).toEqual(['decision:required']);
     expect(codes(parseIntake({ decision: 'maybe', ...entry }))).toEqual(['decision:required']);
@@ -329,6 +346,20 @@ describe('the small forms', () => {
       'outcome:required',
       'nextStepPlan:length',
     ]);
+  });
+
+  it('reads whether a qualification was gained: yes, no, or not answered', () => {
+    expect(parseAfterClosing({ outcome: 'studiesSfi', note: '', qualificationGained: 'yes' })).toEqual({
+      ok: true,
+      value: { outcome: 'studiesSfi', note: '', qualificationGained: true },
+    });
+    expect(parseAfterClosing({ outcome: 'studiesSfi', note: '', qualificationGained: 'no' })).toEqual({
+      ok: true,
+      value: { outcome: 'studiesSfi', note: '', qualificationGained: false },
+    });
+    expect(
+      codes(parseAfterClosing({ outcome: 'studiesSfi', note: '', qualificationGained: 'maybe' })),
+    ).toEqual(['qualificationGained:format']);
   });
 
   it('reads an answer after closing', () => {

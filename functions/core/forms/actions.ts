@@ -11,6 +11,7 @@ import {
   TALK_POINTS,
   YES_NO_UNDISCLOSED,
 } from '../case.ts';
+import { TARGET_GROUPS, type TargetGroup } from '../target-groups.ts';
 import {
   addIssue,
   choice,
@@ -51,6 +52,7 @@ const Intake = z.object({
   education: z.optional(z.string()),
   disability: z.optional(z.string()),
   foreignBackground: z.optional(z.string()),
+  targetGroup: z.optional(z.string()),
 });
 export function parseIntake(raw: Raw) {
   const r = parse(Intake, raw);
@@ -69,12 +71,19 @@ export function parseIntake(raw: Raw) {
     disability: pick('disability', YES_NO_UNDISCLOSED),
     foreignBackground: pick('foreignBackground', FOREIGN_BACKGROUNDS),
   };
+  // The project's target group: optional (a case without it counts as "not recorded"), but
+  // never a value the project does not have.
+  const targetGroup = raw.targetGroup?.trim() ?? '';
+  if (decision === 'accepted' && targetGroup && !TARGET_GROUPS.includes(targetGroup as TargetGroup))
+    issues.push({ field: 'targetGroup', code: 'format' });
   if (issues.length || !v) return { ok: false as const, issues };
   return {
     ok: true as const,
     value: {
       decision: v.decision,
-      ...(v.decision === 'declined' ? { reason: v.reason } : { entry }),
+      ...(v.decision === 'declined'
+        ? { reason: v.reason }
+        : { entry: { ...entry, ...(targetGroup ? { targetGroup: targetGroup as TargetGroup } : {}) } }),
     },
   };
 }
@@ -200,8 +209,21 @@ const AfterClosing = z.object({
   note: text(1000),
   /** Which question the form answers (set by the page). */
   which: z.optional(z.enum(['fourWeeks', 'sixMonths'], { error: 'format' })),
+  /** Has the participant gained a qualification (ESF+)? Optional: yes, no or not answered. */
+  qualificationGained: z.optional(z.enum(['yes', 'no', ''], { error: 'format' })),
 });
-export const parseAfterClosing = (raw: Raw) => parse(AfterClosing, raw);
+export function parseAfterClosing(raw: Raw) {
+  const r = parse(AfterClosing, raw);
+  if (!r.ok) return r;
+  const { qualificationGained, ...rest } = r.value;
+  return {
+    ok: true as const,
+    value: {
+      ...rest,
+      ...(qualificationGained ? { qualificationGained: qualificationGained === 'yes' } : {}),
+    },
+  };
+}
 
 const ParticipantAnswerForm = z.object({
   answer: choice(['coming', 'otherTime'] as const),

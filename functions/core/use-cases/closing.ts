@@ -1,5 +1,5 @@
 import type { Principal } from '../auth.ts';
-import type { Outcome } from '../case.ts';
+import type { AfterClosingAnswer, Outcome } from '../case.ts';
 import { type FieldIssue, StepNotWaitingError, ValidationError } from '../errors.ts';
 import { isDeliverableAddress } from '../forms/email.ts';
 import type { Deps } from '../ports.ts';
@@ -52,21 +52,29 @@ export function recordAfterClosing(
   deps: Deps,
   p: Principal,
   caseId: string,
-  v: { outcome: Outcome; note: string; which?: 'fourWeeks' | 'sixMonths' },
+  v: { outcome: Outcome; note: string; which?: 'fourWeeks' | 'sixMonths'; qualificationGained?: boolean },
 ) {
+  const sameAnswer = (a: AfterClosingAnswer) =>
+    a.outcome === v.outcome && a.note === v.note && a.qualificationGained === v.qualificationGained;
   return act(deps, p, caseId, 'recordAfterClosing', {
     same: (c) => {
       const last = c.afterClosing.sixMonths ?? c.afterClosing.fourWeeks;
-      return !!last && last.outcome === v.outcome && last.note === v.note;
+      return !!last && sameAnswer(last);
     },
     apply: (c, ctx) => {
       const at = new Date(ctx.now).toISOString();
-      const answer = { outcome: v.outcome, note: v.note, recordedAt: at, recordedBy: p.sub };
+      const answer: AfterClosingAnswer = {
+        outcome: v.outcome,
+        note: v.note,
+        ...(v.qualificationGained === undefined ? {} : { qualificationGained: v.qualificationGained }),
+        recordedAt: at,
+        recordedBy: p.sub,
+      };
       // The form says which question it answers: the four-week answer sent again (a double
       // click, a second tab) is that answer again, never the six-month one.
       const four = c.afterClosing.fourWeeks;
       if (v.which === 'fourWeeks' && four) {
-        if (four.outcome === v.outcome && four.note === v.note) return;
+        if (sameAnswer(four)) return;
         throw new StepNotWaitingError('The four-week answer is recorded', 'alreadyDone');
       }
       if (!c.afterClosing.fourWeeks) {

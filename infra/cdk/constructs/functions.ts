@@ -49,6 +49,8 @@ export const HTTP_ACCESS: Record<HttpHandlerName, Access> = {
   admin: { table: 'readWrite', workflow: true, mail: true },
   /** A participant's link: reads the link and records the answer on the case. */
   answers: { table: 'readWrite' },
+  /** Dashboards, the ESF+ report and the CSV exports read every case, a page at a time. */
+  reports: { table: 'read' },
 };
 
 /** Verifies the session's ID token against Cognito's JWKS: no AWS permissions. */

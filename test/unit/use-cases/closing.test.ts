@@ -162,6 +162,23 @@ describe('recordAfterClosing', () => {
     expect(w.workflow.tokens).toEqual([{ token: 'token-afterClosing', output: { caseId: ID } }]);
   });
 
+  it('keeps whether a qualification was gained with the answer (ESF+); a changed one is refused', async () => {
+    const w = await setup();
+    const withQualification = { ...answer, which: 'fourWeeks' as const, qualificationGained: true };
+    const after = await recordAfterClosing(w.deps, CASE_OFFICER, ID, withQualification);
+    expect(after.afterClosing.fourWeeks).toEqual({
+      ...answer,
+      qualificationGained: true,
+      recordedAt: iso(T0),
+      recordedBy: 'r1',
+    });
+    // The same answer again is harmless; another about the qualification is not the same answer.
+    await recordAfterClosing(w.deps, CASE_OFFICER, ID, withQualification);
+    await expect(
+      recordAfterClosing(w.deps, CASE_OFFICER, ID, { ...withQualification, qualificationGained: false }),
+    ).rejects.toThrow();
+  });
+
   it('opens the six-month answer two weeks before it is asked for', async () => {
     const w = await setup({ afterClosing: { fourWeeks } });
     w.clock.set(opens - 1);

@@ -46,6 +46,13 @@ describe('decideIntake', () => {
     expect(w.workflow.tokens).toEqual([{ token: 'token-intakeDecision', output: { caseId: ID } }]);
   });
 
+  it("records the project's target group with the entry figures", async () => {
+    const w = await setup();
+    const withGroup: EntryStatistics = { ...entry, targetGroup: 'illHealthFirstTraining' };
+    const after = await decideIntake(w.deps, COORDINATOR, ID, { decision: 'accepted', entry: withGroup });
+    expect(after.entryStatistics).toEqual(withGroup);
+  });
+
   it('keeps a reason given with an acceptance, and records no figures when none are given', async () => {
     const w = await setup();
     const after = await decideIntake(w.deps, COORDINATOR, ID, { decision: 'accepted', reason: 'Passar bra' });
