@@ -42,6 +42,8 @@ const KMS_ACTIONS = [
 export class StegvisData extends Construct {
   readonly table: Table;
   readonly key: Key;
+  /** The indexes this deployment has (see `tableIndexes` below). */
+  readonly indexes: readonly (typeof TABLE_INDEXES)[number][];
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -61,7 +63,14 @@ export class StegvisData extends Construct {
       timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of TABLE_INDEXES) {
+    // CloudFormation adds one global secondary index per table update. A table deployed before
+    // the console's three indexes existed gets them in steps: `-c tableIndexes=3`, then 4, then
+    // the full set (the default). A new table gets them all at once.
+    const wanted = Number(this.node.tryGetContext('tableIndexes') ?? TABLE_INDEXES.length);
+    if (!Number.isInteger(wanted) || wanted < 2 || wanted > TABLE_INDEXES.length)
+      throw new Error(`tableIndexes must be a whole number from 2 to ${TABLE_INDEXES.length}`);
+    this.indexes = TABLE_INDEXES.slice(0, wanted);
+    for (const index of this.indexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
@@ -81,7 +90,7 @@ export class StegvisData extends Construct {
         actions,
         resources: [
           this.table.tableArn,
-          ...TABLE_INDEXES.map((index) => `${this.table.tableArn}/index/${index.indexName}`),
+          ...this.indexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`),
         ],
       }),
     );
