@@ -239,8 +239,24 @@ export class DynamoCaseRepository implements CaseRepository {
    * The cursor is the index sort key of the last item (`<createdAt>#<caseId>`); the start key
    * is rebuilt from it inside the queried partition, so a cursor cannot reach another one.
    */
-  private async queryCases(index: 'gsi1' | 'gsi2', pk: string, page: PageRequest): Promise<Page<CaseRecord>> {
-    const cursor = page.after && CURSOR.exec(page.after);
+  private queryCases(index: 'gsi1' | 'gsi2', pk: string, page: PageRequest): Promise<Page<CaseRecord>> {
+    return this.queryNewestFirst<CaseRecord>(index, pk, page, (after) => {
+      const m = CURSOR.exec(after);
+      return m ? caseKey(m[1] as string) : undefined;
+    });
+  }
+
+  /**
+   * One page of an index partition, newest first. The cursor is the last item's index sort key;
+   * `tableKeyOf` gives the table key of the item it names (undefined for a cursor not made here).
+   */
+  private async queryNewestFirst<T>(
+    index: 'gsi1' | 'gsi2',
+    pk: string,
+    page: PageRequest,
+    tableKeyOf: (after: string) => { pk: string; sk: string } | undefined,
+  ): Promise<Page<T>> {
+    const key = page.after ? tableKeyOf(page.after) : undefined;
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.table,
@@ -249,20 +265,14 @@ export class DynamoCaseRepository implements CaseRepository {
         ExpressionAttributeValues: { ':pk': pk },
         ScanIndexForward: false,
         Limit: page.limit,
-        ...(cursor
-          ? {
-              ExclusiveStartKey: {
-                [`${index}pk`]: pk,
-                [`${index}sk`]: cursor[0],
-                ...caseKey(cursor[1] as string),
-              },
-            }
+        ...(key && page.after
+          ? { ExclusiveStartKey: { [`${index}pk`]: pk, [`${index}sk`]: page.after, ...key } }
           : {}),
       }),
     );
     const last = out.LastEvaluatedKey?.[`${index}sk`];
     return {
-      items: (out.Items ?? []).map((i) => fromItem<CaseRecord>(i)),
+      items: (out.Items ?? []).map((i) => fromItem<T>(i)),
       ...(typeof last === 'string' ? { next: last } : {}),
     };
   }
@@ -504,35 +514,16 @@ export class DynamoCaseRepository implements CaseRepository {
     );
   }
 
-  async listAudit(q: { caseId?: string }, page: PageRequest): Promise<Page<AuditEvent>> {
-    const index = q.caseId ? 'gsi2' : 'gsi1';
-    const pk = q.caseId ? `AUDIT#CASE#${q.caseId}` : 'AUDIT';
-    const m = page.after ? /^([\d\-T:.Z]{20,30})#([A-Za-z0-9-]{8,64})$/.exec(page.after) : null;
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: index,
-        KeyConditionExpression: `${index}pk = :pk`,
-        ExpressionAttributeValues: { ':pk': pk },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ...(m
-          ? {
-              ExclusiveStartKey: {
-                [`${index}pk`]: pk,
-                [`${index}sk`]: m[0],
-                pk: `AUDIT#${m[2]}`,
-                sk: 'AUDIT',
-              },
-            }
-          : {}),
-      }),
+  listAudit(q: { caseId?: string }, page: PageRequest): Promise<Page<AuditEvent>> {
+    return this.queryNewestFirst<AuditEvent>(
+      q.caseId ? 'gsi2' : 'gsi1',
+      q.caseId ? `AUDIT#CASE#${q.caseId}` : 'AUDIT',
+      page,
+      (after) => {
+        const m = /^[\d\-T:.Z]{20,30}#([A-Za-z0-9_-]{16,64})$/.exec(after);
+        return m ? { pk: `AUDIT#${m[1]}`, sk: 'AUDIT' } : undefined;
+      },
     );
-    const last = out.LastEvaluatedKey?.[`${index}sk`];
-    return {
-      items: (out.Items ?? []).map((i) => fromItem<AuditEvent>(i)),
-      ...(typeof last === 'string' ? { next: last } : {}),
-    };
   }
 
   async putLink(link: ParticipantLink) {
