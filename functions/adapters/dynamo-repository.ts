@@ -2,6 +2,7 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -20,6 +21,7 @@ import {
   sortValues,
 } from '#core/placements';
 import type {
+  AuditEvent,
   CaseEntry,
   CaseRepository,
   EntryKind,
@@ -28,6 +30,7 @@ import type {
   PageRequest,
   ParticipantLink,
   SaveOptions,
+  UnitWriteExpectation,
 } from '#core/ports';
 import type { Unit } from '#core/units';
 
@@ -38,6 +41,9 @@ const CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#([a-z0-9]{8,40})$/;
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const placesKey = (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'PLACES' });
+const unitKey = (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'UNIT' });
+const staffKey = (sub: string) => ({ pk: `STAFF#${sub}`, sk: 'STAFF' });
+const auditKey = (e: AuditEvent) => ({ pk: `AUDIT#${e.at.slice(0, 7)}`, sk: `${e.at}#${e.id}` });
 const mailKey = (i: MailIntent) => ({ pk: `CASE#${i.caseId}`, sk: `MAIL#${i.key}` });
 const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity'] as const;
 
@@ -595,20 +601,108 @@ export class DynamoCaseRepository implements CaseRepository {
     return (out.Items ?? []).map((i) => fromItem<Unit>(i));
   }
 
-  async putUnit(unit: Unit) {
+  async getUnit(unitId: string): Promise<Unit | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: unitKey(unitId), ConsistentRead: true }),
+    );
+    return out.Item ? fromItem<Unit>(out.Item) : undefined;
+  }
+
+  async putUnit(unit: Unit, expect?: UnitWriteExpectation): Promise<boolean> {
     this.unitsCache = undefined;
+    const condition = !expect
+      ? {}
+      : 'create' in expect
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : expect.version === 0
+          ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(version)' }
+          : {
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeValues: { ':expected': expect.version },
+            };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...unitKey(unit.unitId), entity: 'unit', gsi1pk: 'UNITS', gsi1sk: unit.name, ...unit },
+          ...condition,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    } finally {
+      this.unitsCache = undefined;
+    }
+  }
+
+  // The audit trail: AUDIT#<yyyy-mm> / <iso>#<id>, one partition a month.
+  async putAudit(e: AuditEvent) {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: {
-          pk: `UNIT#${unit.unitId}`,
-          sk: 'UNIT',
-          entity: 'unit',
-          gsi1pk: 'UNITS',
-          gsi1sk: unit.name,
-          ...unit,
-        },
+        Item: { ...auditKey(e), entity: 'audit', ...e },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+  }
+
+  async listAudit(month: string): Promise<AuditEvent[]> {
+    const out: AuditEvent[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `AUDIT#${month}` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of page.Items ?? []) out.push(fromItem<AuditEvent>(i));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async claimRequest(key: string, o: { expiresAt: number }) {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `REQUEST#${key}`, sk: 'REQUEST', entity: 'request', expiresAt: o.expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  async releaseRequest(key: string) {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: `REQUEST#${key}`, sk: 'REQUEST' } }),
+    );
+  }
+
+  async setStaffDisabled(sub: string, disabled: boolean) {
+    if (disabled)
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...staffKey(sub), entity: 'staff', disabled: true },
+        }),
+      );
+    else await this.doc.send(new DeleteCommand({ TableName: this.table, Key: staffKey(sub) }));
+  }
+
+  async isStaffDisabled(sub: string) {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: staffKey(sub), ConsistentRead: true }),
+    );
+    return out.Item?.disabled === true;
   }
 }

@@ -9,6 +9,7 @@ import {
   sortValues,
 } from '#core/placements';
 import type {
+  AuditEvent,
   CaseEntry,
   CaseRepository,
   EntryKind,
@@ -18,6 +19,7 @@ import type {
   PageRequest,
   ParticipantLink,
   SaveOptions,
+  UnitWriteExpectation,
 } from '#core/ports';
 import { type Unit, unitPolicy } from '#core/units';
 
@@ -145,6 +147,44 @@ export class MemoryRepo implements CaseRepository {
   }
   async listUnits() {
     return this.units;
+  }
+  async getUnit(unitId: string) {
+    const u = this.units.find((x) => x.unitId === unitId);
+    return u ? structuredClone(u) : undefined;
+  }
+  async putUnit(unit: Unit, expect?: UnitWriteExpectation) {
+    const i = this.units.findIndex((x) => x.unitId === unit.unitId);
+    const current = i >= 0 ? this.units[i] : undefined;
+    if (expect && 'create' in expect ? current : expect && (current?.version ?? 0) !== expect.version)
+      return false;
+    if (expect && !('create' in expect) && !current) return false;
+    if (i >= 0) this.units[i] = structuredClone(unit);
+    else this.units.push(structuredClone(unit));
+    return true;
+  }
+  readonly audit: AuditEvent[] = [];
+  async putAudit(e: AuditEvent) {
+    this.audit.push(structuredClone(e));
+  }
+  async listAudit(month: string) {
+    return this.audit.filter((e) => e.at.startsWith(month)).sort((a, b) => a.at.localeCompare(b.at));
+  }
+  readonly requests = new Set<string>();
+  async claimRequest(key: string) {
+    if (this.requests.has(key)) return false;
+    this.requests.add(key);
+    return true;
+  }
+  async releaseRequest(key: string) {
+    this.requests.delete(key);
+  }
+  readonly disabledStaff = new Set<string>();
+  async setStaffDisabled(sub: string, disabled: boolean) {
+    if (disabled) this.disabledStaff.add(sub);
+    else this.disabledStaff.delete(sub);
+  }
+  async isStaffDisabled(sub: string) {
+    return this.disabledStaff.has(sub);
   }
 }
 
