@@ -303,6 +303,9 @@ export class DynamoCaseRepository implements CaseRepository {
       ExpressionAttributeValues: { ':expected': next.version - 1 },
     };
     const { claimPlace, releasePlace, entries = [], summaryBefore } = options;
+    // A unit without places (the count item may not exist yet, which the condition below reads as
+    // a free place): nothing to claim.
+    if (claimPlace && claimPlace.capacity <= 0) throw new UnitFullError(`${claimPlace.unitId} has no places`);
     const rowsChange = !sameSummary(summaryBefore, next.summary);
     if (!claimPlace && !releasePlace && entries.length === 0 && !rowsChange) {
       try {
