@@ -12,7 +12,7 @@ a:focus,button:focus,input:focus,select:focus,textarea:focus{outline:3px solid #
 .skip{position:absolute;left:-999px}.skip:focus{left:8px;top:8px;background:#fff;padding:8px;z-index:2}
 header{background:#1d3b2a;color:#fff;padding:12px 24px;display:flex;flex-wrap:wrap;gap:16px;align-items:center;justify-content:space-between}
 header a{color:#fff}
-header nav ul{list-style:none;display:flex;gap:16px;margin:0;padding:0}
+header nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:4px 16px;margin:0;padding:0}
 .brand{font-weight:700;font-size:1.25rem;color:#fff;text-decoration:none}
 .who{display:flex;gap:12px;align-items:center;font-size:.9rem}
 main{max-width:960px;margin:0 auto;padding:24px}

@@ -30,7 +30,7 @@ ${errorSummary(lang, issues)}
 ${
   o.members.length === 0
     ? html`<p>${L(lang, 'noStaff')}</p>`
-    : html`<table class="cards"><caption class="skip">${title}</caption>
+    : html`<table class="cards" style="overflow-wrap:anywhere"><caption class="skip">${title}</caption>
 <thead><tr><th scope="col">${L(lang, 'staffName')}</th><th scope="col">${L(lang, 'staffEmail')}</th><th scope="col">${L(lang, 'staffRole')}</th><th scope="col">${L(lang, 'staffOrganisation')}</th><th scope="col">${L(lang, 'staffStatus')}</th><th scope="col">${L(lang, 'actions')}</th></tr></thead>
 <tbody>${o.members.map(
         (m) =>
