@@ -115,7 +115,21 @@ export async function saveUnit(
 
   const next = toUnit(id, input, current);
   const stored = await deps.repo.putUnit(next, current ? { version: input.version } : { create: true });
-  if (!stored) return { ok: false, issues: [{ field: 'version', code: 'stale' }] };
+  if (!stored) {
+    // A double submit of one form: the first post stored exactly this. Not a conflict.
+    const now = await deps.repo.getUnit(id);
+    if (now && sameContent(now, next) && now.version === input.version + 1) {
+      const inUse = await deps.repo.placesInUse(id);
+      return {
+        ok: true,
+        unitId: id,
+        created: !current,
+        moved: 0,
+        overfull: Math.max(0, inUse - next.places),
+      };
+    }
+    return { ok: false, issues: [{ field: 'version', code: 'stale' }] };
+  }
 
   await recordAudit(deps, p, current ? 'unit.update' : 'unit.create', `unit:${id}`);
   // More places: the queue moves now. The count is claimed per case, so this is safe beside a
@@ -125,6 +139,13 @@ export async function saveUnit(
     await reindexPlacements(deps, { unitId: id });
   const inUse = await deps.repo.placesInUse(id);
   return { ok: true, unitId: id, created: !current, moved, overfull: Math.max(0, inUse - next.places) };
+}
+
+/** The same unit, versions and key order aside. */
+function sameContent(a: Unit, b: Unit): boolean {
+  const canon = (u: Unit) =>
+    JSON.stringify(Object.entries({ ...u, version: 0 }).sort(([x], [y]) => x.localeCompare(y)));
+  return canon(a) === canon(b);
 }
 
 function toUnit(unitId: string, v: UnitInput, current: Unit | undefined): Unit {

@@ -181,6 +181,21 @@ describe('saveUnit', () => {
     expect(await w.repo.getUnit('remake')).toMatchObject({ address: 'Sedan', version: 2 });
   });
 
+  it('takes a double submit of one form as the one save it is (not a conflict), audited once', async () => {
+    const w = world();
+    const once = form({ address: 'Industrigatan 1' });
+    expect((await saveUnit(w.deps, ADMIN, 'remake', once)).ok).toBe(true);
+    expect(await saveUnit(w.deps, ADMIN, 'remake', once)).toEqual({
+      ok: true,
+      unitId: 'remake',
+      created: false,
+      moved: 0,
+      overfull: 0,
+    });
+    expect(await w.repo.getUnit('remake')).toMatchObject({ address: 'Industrigatan 1', version: 1 });
+    expect(w.repo.audit).toHaveLength(1);
+  });
+
   it('creates a new unit with an id from its name; a second unit of the same name is refused', async () => {
     const w = world();
     const values = { ...unitFormValues(undefined), ...form({ unitName: 'Café Öster', version: '0' }) };
