@@ -23,7 +23,17 @@ export interface RouteDef {
   kind: 'page' | 'api';
 }
 
-export const HTTP_HANDLERS = ['auth', 'home', 'referrals', 'cases', 'admin', 'answers', 'reports'] as const;
+export const HTTP_HANDLERS = [
+  'auth',
+  'home',
+  'referrals',
+  'cases',
+  'admin',
+  'answers',
+  'reports',
+  'units',
+  'staff',
+] as const;
 export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
 
 const staff = ['coordinator', 'admin'] as const;
@@ -120,6 +130,26 @@ export const routes: readonly RouteDef[] = [
   },
   { method: 'GET', path: '/admin/exports/outcomes.csv', handler: 'reports', roles: ['admin'], kind: 'page' },
   { method: 'GET', path: '/admin/exports/esf.csv', handler: 'reports', roles: ['admin'], kind: 'page' },
+  // Units (work places): places, queue, clocks, ladder and people. `new` before `{unitId}`.
+  { method: 'GET', path: '/admin/units', handler: 'units', roles: ['admin'], kind: 'page' },
+  { method: 'GET', path: '/admin/units/new', handler: 'units', roles: ['admin'], kind: 'page' },
+  { method: 'POST', path: '/admin/units', handler: 'units', roles: ['admin'], kind: 'page' },
+  { method: 'GET', path: '/admin/units/{unitId}', handler: 'units', roles: ['admin'], kind: 'page' },
+  { method: 'POST', path: '/admin/units/{unitId}', handler: 'units', roles: ['admin'], kind: 'page' },
+  // Accounts: invite, disable and enable (a confirmation page, then the post).
+  { method: 'GET', path: '/admin/staff', handler: 'staff', roles: ['admin'], kind: 'page' },
+  { method: 'POST', path: '/admin/staff', handler: 'staff', roles: ['admin'], kind: 'page' },
+  ...(['disable', 'enable'] as const).flatMap((change) =>
+    (['GET', 'POST'] as const).map(
+      (method): RouteDef => ({
+        method,
+        path: `/admin/staff/{staffId}/${change}`,
+        handler: 'staff',
+        roles: ['admin'],
+        kind: 'page',
+      }),
+    ),
+  ),
 ];
 
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;

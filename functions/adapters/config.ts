@@ -18,6 +18,11 @@ const ConfigSchema = z.object({
   AUTH_CLIENT_ID: z.string().check(z.minLength(1)),
   /** Base of the OAuth2 endpoints: `${AUTH_DOMAIN}/oauth2/authorize` and `/oauth2/token`. */
   AUTH_DOMAIN: z.string().check(z.minLength(1)),
+  /**
+   * The user pool of staff accounts (the admin console's staff pages). Only the staff handler uses
+   * it; on the local host its Cognito API is the local issuer's (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER).
+   */
+  USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
   /** Local host only: run time this many times faster (see README). */
   STEGVIS_TIME_SCALE: z.optional(z.string()),
   STEGVIS_TIME_ANCHOR: z.optional(z.string()),

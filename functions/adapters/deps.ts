@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { type Clock, scaledClock, systemClock } from '#core/clock';
-import type { Deps, MailPort, WorkflowPort } from '#core/ports';
+import type { Deps, MailPort, StaffDirectory, WorkflowPort } from '#core/ports';
 import { type Config, loadConfig } from './config.ts';
 import { createDocumentClient, DynamoCaseRepository } from './dynamo-repository.ts';
 import type { Mailer, SdkTimeouts } from './mailer.ts';
@@ -116,6 +116,25 @@ export function lazySesMailPort(opts: Parameters<typeof lazySesMailer>[0] & { cl
   });
 }
 
+/** The staff directory on the configured user pool; the Cognito client package loads on first use. */
+export function lazyStaffDirectory(userPoolId: string): StaffDirectory {
+  return lazyPort<StaffDirectory>({ list: true, invite: true, setEnabled: true }, async () => {
+    const { CognitoStaffDirectory, createCognitoClient } = await import('./cognito-directory.ts');
+    return new CognitoStaffDirectory(createCognitoClient(), userPoolId);
+  });
+}
+
+let directory: StaffDirectory | undefined;
+
+/** The staff directory (USER_POOL_ID must be configured: it fails loudly here when it is not). */
+export function getStaffDirectory(): StaffDirectory {
+  if (directory) return directory;
+  const id = loadConfig().USER_POOL_ID;
+  if (!id) throw new Error('Stegvis configuration is missing or invalid: USER_POOL_ID');
+  directory = lazyStaffDirectory(id);
+  return directory;
+}
+
 let cached: Deps | undefined;
 
 /**
@@ -149,4 +168,5 @@ export function getDeps(): Deps {
 /** For the local host and tests that rebuild the environment. */
 export function resetDeps() {
   cached = undefined;
+  directory = undefined;
 }

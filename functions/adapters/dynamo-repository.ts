@@ -2,6 +2,7 @@ import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dy
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -29,6 +30,7 @@ import type {
   PageRequest,
   ParticipantLink,
   SaveOptions,
+  UnitWriteExpectation,
 } from '#core/ports';
 import type { Unit } from '#core/units';
 
@@ -39,6 +41,8 @@ const CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#([a-z0-9]{8,40})$/;
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
 const placesKey = (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'PLACES' });
+const unitKey = (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'UNIT' });
+const staffKey = (sub: string) => ({ pk: `STAFF#${sub}`, sk: 'STAFF' });
 const mailKey = (i: MailIntent) => ({ pk: `CASE#${i.caseId}`, sk: `MAIL#${i.key}` });
 const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity'] as const;
 
@@ -308,6 +312,9 @@ export class DynamoCaseRepository implements CaseRepository {
       ExpressionAttributeValues: { ':expected': next.version - 1 },
     };
     const { claimPlace, releasePlace, entries = [], summaryBefore } = options;
+    // A unit without places (the count item may not exist yet, which the condition below reads as
+    // a free place): nothing to claim.
+    if (claimPlace && claimPlace.capacity <= 0) throw new UnitFullError(`${claimPlace.unitId} has no places`);
     const rowsChange = !sameSummary(summaryBefore, next.summary);
     if (!claimPlace && !releasePlace && entries.length === 0 && !rowsChange) {
       try {
@@ -678,20 +685,79 @@ export class DynamoCaseRepository implements CaseRepository {
     return (out.Items ?? []).map((i) => fromItem<Unit>(i));
   }
 
-  async putUnit(unit: Unit) {
-    this.unitsCache = undefined;
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          pk: `UNIT#${unit.unitId}`,
-          sk: 'UNIT',
-          entity: 'unit',
-          gsi1pk: 'UNITS',
-          gsi1sk: unit.name,
-          ...unit,
-        },
-      }),
+  async getUnit(unitId: string): Promise<Unit | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: unitKey(unitId), ConsistentRead: true }),
     );
+    return out.Item ? fromItem<Unit>(out.Item) : undefined;
+  }
+
+  async putUnit(unit: Unit, expect?: UnitWriteExpectation): Promise<boolean> {
+    this.unitsCache = undefined;
+    const condition = !expect
+      ? {}
+      : 'create' in expect
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : expect.version === 0
+          ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(version)' }
+          : {
+              ConditionExpression: 'version = :expected',
+              ExpressionAttributeValues: { ':expected': expect.version },
+            };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...unitKey(unit.unitId), entity: 'unit', gsi1pk: 'UNITS', gsi1sk: unit.name, ...unit },
+          ...condition,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    } finally {
+      this.unitsCache = undefined;
+    }
+  }
+
+  async claimRequest(key: string, o: { expiresAt: number }) {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `REQUEST#${key}`, sk: 'REQUEST', entity: 'request', expiresAt: o.expiresAt },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  async releaseRequest(key: string) {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: `REQUEST#${key}`, sk: 'REQUEST' } }),
+    );
+  }
+
+  async setStaffDisabled(sub: string, disabled: boolean) {
+    if (disabled)
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...staffKey(sub), entity: 'staff', disabled: true },
+        }),
+      );
+    else await this.doc.send(new DeleteCommand({ TableName: this.table, Key: staffKey(sub) }));
+  }
+
+  async isStaffDisabled(sub: string) {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: staffKey(sub), ConsistentRead: true }),
+    );
+    return out.Item?.disabled === true;
   }
 }

@@ -7,7 +7,10 @@
  * UNIT#<id>/UNIT (gsi1: UNITS), CASE#<id>/ENTRY#<kind>#… (long texts beside a record),
  * CASE#<id>/MAIL#<intent> (the mail ledger: each mail sent once, expires), LINK#<hash>/LINK,
  * CASE#<id>/PL#<key> (the console's index rows of a case, one per filter key of its summary: plpk is
- * the key, plC/plD/plS its created, next-due and training-start sort values; see core/placements.ts).
+ * the key, plC/plD/plS its created, next-due and training-start sort values; see core/placements.ts),
+ * AUDIT#<yyyy-mm>/<iso>#<id> (the audit trail of admin actions), STAFF#<sub>/STAFF (an account
+ * marked disabled: the authorizer refuses its sessions), REQUEST#<key>/REQUEST (a form handled once,
+ * expires).
  */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const TABLE_INDEXES = [

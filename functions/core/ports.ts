@@ -46,6 +46,22 @@ export interface CaseRepository {
    */
   listPlacements(q: PlacementQuery, page: PageRequest): Promise<Page<PlacementSummary>>;
   listUnits(): Promise<Unit[]>;
+  /** One unit, read consistently (the edit form's version comes from here). */
+  getUnit(unitId: string): Promise<Unit | undefined>;
+  /**
+   * Stores a unit. With `expect`, only if the stored unit is still the one the form was built on
+   * (`version`, 0 for a unit stored before versions) or, for `create`, none exists: false when not.
+   * Without it (seeding), unconditionally.
+   */
+  putUnit(unit: Unit, expect?: UnitWriteExpectation): Promise<boolean>;
+  /** Claims a one-time request key (a form's id); false when it was claimed before. */
+  claimRequest(key: string, o: { expiresAt: number }): Promise<boolean>;
+  /** Gives a claimed request key back (the request failed and may be sent again). */
+  releaseRequest(key: string): Promise<void>;
+  /** Marks a person's account disabled (their sessions are refused) or enabled again. */
+  setStaffDisabled(sub: string, disabled: boolean): Promise<void>;
+  /** Whether the person's account is marked disabled (read consistently, on every request). */
+  isStaffDisabled(sub: string): Promise<boolean>;
   /** The referring organisations cases came from, by name. */
   listOrganisations(): Promise<{ organisationId: string; name: string }[]>;
   /**
@@ -97,6 +113,8 @@ export interface ParticipantLink {
   expiresAt: number;
 }
 
+export type UnitWriteExpectation = { create: true } | { version: number };
+
 export type EntryKind = 'talk';
 
 /** A long text kept as its own item beside the record (the record stays far below 400 KB). */
@@ -121,6 +139,8 @@ export interface AuditEvent {
   reason?: string;
   /** What the action was about or did, as a code (a meeting kind, an execution name). */
   detail?: string;
+  /** What an action outside a case was about, as an opaque reference (`unit:<id>`, `staff:<sub>`). */
+  target?: string;
   outcome: 'pending' | 'done' | 'refused';
   /** Why it was refused, as a code. */
   refusal?: string;
@@ -201,6 +221,36 @@ export interface WorkflowPort {
   stopExecution(name: string, error: string, cause: string): Promise<void>;
   describeExecution(name: string): Promise<(RunSummary & { error?: string; cause?: string }) | undefined>;
   history(name: string, opts: { newestFirst: boolean; limit: number }): Promise<RunEvent[]>;
+}
+
+export const STAFF_ROLES = ['coordinator', 'supervisor', 'admin', 'referrer'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** A person with an account (Cognito user pool on AWS, the local issuer's user store locally). */
+export interface StaffMember {
+  /** The account's opaque id (Cognito `sub`): the only thing URLs and the audit trail name. */
+  sub: string;
+  name: string;
+  email: string;
+  roles: StaffRole[];
+  organisation: string;
+  enabled: boolean;
+}
+
+export interface StaffInvite {
+  name: string;
+  email: string;
+  role: StaffRole;
+  organisation: string;
+}
+
+/** The accounts of the platform. */
+export interface StaffDirectory {
+  list(): Promise<StaffMember[]>;
+  /** Creates the account (the person is sent their invitation) in the role's group; gives its sub. */
+  invite(invite: StaffInvite): Promise<{ sub: string } | { duplicate: true }>;
+  /** Disables (signing out everywhere) or enables the account. */
+  setEnabled(sub: string, enabled: boolean): Promise<void>;
 }
 
 export interface Deps {

@@ -24,6 +24,8 @@ export interface Unit {
   landingWeeks?: number;
   /** Hours a week at 100 %. */
   fullTimeHours?: number;
+  /** Increases with every edit in the console (optimistic concurrency); absent on seeded units. */
+  version?: number;
 }
 
 export const DEFAULT_LADDER = [25, 40, 50, 75, 100] as const;

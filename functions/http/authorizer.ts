@@ -3,6 +3,7 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
 import { loadConfig } from '#adapters/config';
+import { getDeps } from '#adapters/deps';
 import { createIdTokenVerifier } from '#adapters/jwt';
 import { logger } from '#adapters/logger';
 import type { AuthContext } from './kit.ts';
@@ -16,7 +17,9 @@ let verify: ReturnType<typeof createIdTokenVerifier> | undefined;
  * HTTP API Lambda authorizer (simple responses). It always lets the request through, with
  * `authenticated: false` when there is no valid session, so that pages can redirect to sign-in
  * while the API answers 401; the route's roles are checked in the handler from the route table.
- * The local gateway calls this same function and puts its context at the same place.
+ * The local gateway calls this same function and puts its context at the same place. The session of
+ * an account an admin disabled is refused (the account is marked in the table); when that cannot
+ * be read, the session is refused too (fail closed).
  */
 export async function handler(
   event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers' | 'cookies'>,
@@ -35,6 +38,12 @@ export async function handler(
   if (!token) return { isAuthorized: true, context: { authenticated: false } };
   try {
     const claims = await verify(token);
+    // A disabled account's session ends at once, though its ID token has not expired (API Gateway
+    // caches no authorizer result, see infra/cdk/constructs/api.ts). Read on every request.
+    if (await getDeps().repo.isStaffDisabled(claims.sub)) {
+      logger.info('session rejected', { reason: 'account disabled' });
+      return { isAuthorized: true, context: { authenticated: false } };
+    }
     return {
       isAuthorized: true,
       context: {

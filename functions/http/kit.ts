@@ -54,6 +54,9 @@ type Parsed = { stegvis?: Omit<Req, 'event'> };
 const PARAM_SCHEMAS: Record<string, z.ZodMiniType<string>> = {
   caseId: z.string().check(z.regex(/^[a-z0-9]{8,40}$/)),
   executionName: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/)),
+  unitId: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,39}$/)),
+  /** An account's opaque id (Cognito sub). */
+  staffId: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/)),
 };
 
 export function parseCookies(header: string | string[] | undefined): Record<string, string> {

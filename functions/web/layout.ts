@@ -1,7 +1,7 @@
 import type { Principal } from '#core/auth';
 import type { FieldIssue } from '#core/errors';
 import { html, type Raw, raw } from './html.ts';
-import { type Lang, type StringKey, t } from './i18n.ts';
+import { type Lang, type StringKey, t, tDynamic } from './i18n.ts';
 import { issueText } from './issue-texts.ts';
 
 const CSS = `
@@ -82,7 +82,13 @@ function nav(lang: Lang, p: Principal | undefined): Raw {
   if (p.groups.includes('admin') || p.groups.includes('coordinator'))
     items.push(['/admin/placements', 'navPlacements'], ['/admin/dashboard', 'navDashboard']);
   if (p.groups.includes('admin')) items.push(['/admin/audit', 'navAudit']);
-  return html`<nav aria-label="${t(lang, 'mainNav')}"><ul>${items.map(([href, key]) => html`<li><a href="${href}">${t(lang, key)}</a></li>`)}</ul></nav>`;
+  const admin: [string, string][] = p.groups.includes('admin')
+    ? [
+        ['/admin/units', 'navUnits'],
+        ['/admin/staff', 'navStaff'],
+      ]
+    : [];
+  return html`<nav aria-label="${t(lang, 'mainNav')}"><ul>${items.map(([href, key]) => html`<li><a href="${href}">${t(lang, key)}</a></li>`)}${admin.map(([href, key]) => html`<li><a href="${href}">${tDynamic(lang, key)}</a></li>`)}</ul></nav>`;
 }
 
 /** The same page (path and query) in another language. */
@@ -124,7 +130,7 @@ ${o.body}
 </html>`;
 }
 
-const HIDDEN_FIELDS = new Set(['submissionId', 'body']);
+const HIDDEN_FIELDS = new Set(['submissionId', 'body', 'version', 'formId']);
 
 /** Page title prefix when a form came back with errors, so screen readers hear it first. */
 export const errorTitle = (lang: Lang, issues: readonly FieldIssue[], title: string) =>

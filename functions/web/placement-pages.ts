@@ -54,16 +54,22 @@ function timelineTable(lang: Lang, items: readonly TimelineItem[]): Raw {
   )}</tbody></table>`;
 }
 
+/** What an audit event is about: a placement (linked), a unit (linked), an account. */
+function concerns(lang: Lang, e: AuditEvent): Raw | string {
+  if (e.caseId) return html`<a href="/admin/placements/${e.caseId}">${e.reference ?? e.caseId}</a>`;
+  const unit = /^unit:(.+)$/.exec(e.target ?? '')?.[1];
+  if (unit) return html`<a href="/admin/units/${unit}">${fill(L(lang, 'targetUnit'), { id: unit })}</a>`;
+  return e.target?.startsWith('staff:') ? L(lang, 'targetStaff') : '–';
+}
+
 export function auditTable(lang: Lang, events: readonly AuditEvent[], withCase: boolean): Raw {
   if (!events.length) return html`<p>${L(lang, 'auditEmpty')}</p>`;
   return html`<table class="cards"><caption class="skip">${L(lang, 'auditHeading')}</caption>
-<thead><tr><th scope="col">${L(lang, 'when')}</th><th scope="col">${L(lang, 'who')}</th>${withCase ? html`<th scope="col">${L(lang, 'case')}</th>` : ''}<th scope="col">${L(lang, 'what')}</th><th scope="col">${L(lang, 'why')}</th><th scope="col">${L(lang, 'result')}</th></tr></thead>
+<thead><tr><th scope="col">${L(lang, 'when')}</th><th scope="col">${L(lang, 'who')}</th>${withCase ? html`<th scope="col">${L(lang, 'concerns')}</th>` : ''}<th scope="col">${L(lang, 'what')}</th><th scope="col">${L(lang, 'why')}</th><th scope="col">${L(lang, 'result')}</th></tr></thead>
 <tbody>${events.map(
     (e) =>
       html`<tr><td data-label="${L(lang, 'when')}">${formatDateTime(lang, e.at)}</td><td data-label="${L(lang, 'who')}">${e.by.name}</td>${
-        withCase
-          ? html`<td data-label="${L(lang, 'case')}">${e.caseId ? html`<a href="/admin/placements/${e.caseId}">${e.reference ?? e.caseId}</a>` : '–'}</td>`
-          : ''
+        withCase ? html`<td data-label="${L(lang, 'concerns')}">${concerns(lang, e)}</td>` : ''
       }<td data-label="${L(lang, 'what')}">${L(lang, `action_${e.action}`)}${e.detail && e.action === 'resendInvitation' ? html` (${wordOf(lang, ['meeting_'], e.detail)})` : ''}</td><td data-label="${L(lang, 'why')}">${e.reason ?? '–'}</td><td data-label="${L(lang, 'result')}">${L(lang, `outcome_${e.outcome}`)}${
         e.refusal ? html`: ${L(lang, `refused_${e.refusal}`)}` : ''
       }</td></tr>`,

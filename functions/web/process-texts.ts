@@ -1,3 +1,4 @@
+import { adminText } from './admin-texts.ts';
 import { consoleText } from './console-texts.ts';
 import type { Lang } from './i18n.ts';
 
@@ -620,7 +621,7 @@ const REFUSALS: Record<string, Entry> = {
 };
 
 export function processText(lang: Lang, key: string): string | undefined {
-  return PROCESS_TEXTS[key]?.[lang] ?? consoleText(lang, key);
+  return PROCESS_TEXTS[key]?.[lang] ?? consoleText(lang, key) ?? adminText(lang, key);
 }
 
 export function refusalText(lang: Lang, code: string, params: Record<string, string | number>): string {

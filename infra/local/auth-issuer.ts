@@ -12,21 +12,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import { escapeHtml } from '#web/html';
 import users from './seed/users.json' with { type: 'json' };
+import type { LocalUser, LocalUserStore } from './user-store.ts';
 
 /**
- * The local host's stand-in for Cognito: an OAuth2/OIDC issuer with a sign-in page for the
- * seeded users. It issues RS256 ID tokens with Cognito's claim names (sub, email, name,
- * cognito:groups, custom:organisation), so the authorizer and the auth handler run unchanged.
+ * The local host's stand-in for Cognito: an OAuth2/OIDC issuer with a sign-in page for the users
+ * of the local user store (seeded users and those admins invited; disabled ones can not sign in).
+ * It issues RS256 ID tokens with Cognito's claim names (sub, email, name, cognito:groups,
+ * custom:organisation), so the authorizer and the auth handler run unchanged.
  */
-export interface LocalUser {
-  sub: string;
-  email: string;
-  name: string;
-  groups: string[];
-  organisation: string;
-  organisationName: string;
-}
+export type { LocalUser };
 
+/** The seeded users (the store's first content). */
 export const LOCAL_USERS: LocalUser[] = users;
 export const LOCAL_CLIENT_ID = 'stegvis-local';
 
@@ -53,7 +49,12 @@ async function readBody(req: IncomingMessage): Promise<URLSearchParams> {
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
-export function createLocalIssuer(opts: { baseUrl: string; keyFile: string; now?: () => number }) {
+export function createLocalIssuer(opts: {
+  baseUrl: string;
+  keyFile: string;
+  users: LocalUserStore;
+  now?: () => number;
+}) {
   const issuer = `${opts.baseUrl}/local-auth`;
   const key = loadOrCreateKey(opts.keyFile);
   const jwk = createPublicKey(key).export({ format: 'jwk' });
@@ -102,12 +103,16 @@ export function createLocalIssuer(opts: { baseUrl: string; keyFile: string; now?
     const hidden = ['client_id', 'redirect_uri', 'state', 'code_challenge', 'code_challenge_method', 'lang']
       .map((k) => `<input type="hidden" name="${k}" value="${escapeHtml(q.get(k) ?? '')}">`)
       .join('');
-    const options = LOCAL_USERS.map(
-      (u, i) =>
-        `<label class="u"><input type="radio" name="sub" value="${escapeHtml(u.sub)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(
-          u.name,
-        )} <span>(${escapeHtml(u.groups.join(', '))} · ${escapeHtml(u.organisationName)})</span></label>`,
-    ).join('');
+    const options = opts.users
+      .list()
+      .filter((u) => u.enabled !== false)
+      .map(
+        (u, i) =>
+          `<label class="u"><input type="radio" name="sub" value="${escapeHtml(u.sub)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(
+            u.name,
+          )} <span>(${escapeHtml(u.groups.join(', '))} · ${escapeHtml(u.organisationName)})</span></label>`,
+      )
+      .join('');
     return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${s('Logga in', 'Sign in')} – Stegvis</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;background:#f6f6f4;color:#1b1b1b;margin:0}main{max-width:640px;margin:40px auto;padding:24px;background:#fff;border-radius:8px}
@@ -153,8 +158,12 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
       else send(res, 200, signInPage(url.searchParams));
     } else if (req.method === 'POST' && path === '/oauth2/authorize') {
       const form = await readBody(req);
-      const user = LOCAL_USERS.find((u) => u.sub === form.get('sub'));
+      const chosen = form.get('sub');
+      const user = opts.users.enabledUser(chosen);
+      const known = opts.users.list().some((u) => u.sub === chosen);
       if (!validClient(form)) send(res, 400, 'Invalid client or redirect URI', 'text/plain; charset=utf-8');
+      else if (!user && known)
+        send(res, 403, signInPage(form, 'Kontot är avstängt / The account is disabled'));
       else if (!user) send(res, 400, signInPage(form, 'Välj en användare / Choose a user'));
       else {
         const code = b64url(randomBytes(24));
@@ -179,6 +188,7 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
       if (
         !code ||
         code.expires < now() ||
+        !opts.users.enabledUser(code.user.sub) ||
         form.get('grant_type') !== 'authorization_code' ||
         form.get('client_id') !== LOCAL_CLIENT_ID ||
         form.get('redirect_uri') !== code.redirectUri ||

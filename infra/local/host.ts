@@ -13,7 +13,7 @@ import { reindexPlacements } from '#core/use-cases/console';
 import { reconcile } from '#core/use-cases/reconcile';
 import type { RouteDef } from '#functions/routes';
 import { TASKS, WORKFLOWS } from '#functions/tasks/registry';
-import { createLocalIssuer } from './auth-issuer.ts';
+import { createLocalIssuer, LOCAL_USERS } from './auth-issuer.ts';
 import { loadClockAnchor } from './clock-anchor.ts';
 import { startGateway } from './gateway.ts';
 import { invoke } from './lambda-runtime.ts';
@@ -22,6 +22,7 @@ import { persistLocalMail } from './mail-store.ts';
 import { seedUnits } from './seed.ts';
 import { checkJava, checkPortFree, ensureTable, startDynamoDb } from './services.ts';
 import { startLocalStepFunctions } from './sfn/index.ts';
+import { LOCAL_USER_POOL_ID, LocalUserStore } from './user-store.ts';
 
 export const REGION = 'eu-north-1';
 export const ACCOUNT = '000000000000';
@@ -88,7 +89,9 @@ export async function startLocalHost(o: HostOptions) {
     `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:stegvis-${name}`;
   const anchor = loadClockAnchor(join(o.dataDir, 'clock.json'), o.timeScale);
   const clock = scaledClock(anchor);
-  const issuer = createLocalIssuer({ baseUrl, keyFile: join(o.dataDir, 'auth', 'signing-key.pem') });
+  // The local user pool: seeded on first start, then kept in the data directory.
+  const users = new LocalUserStore(join(o.dataDir, 'auth', 'users.json'), LOCAL_USERS);
+  const issuer = createLocalIssuer({ baseUrl, keyFile: join(o.dataDir, 'auth', 'signing-key.pem'), users });
 
   // The environment the handlers read, exactly as Lambda would give it (plus the endpoints).
   Object.assign(process.env, {
@@ -100,6 +103,9 @@ export async function startLocalHost(o: HostOptions) {
     AWS_ENDPOINT_URL_SFN: urls.stepFunctions,
     AWS_ENDPOINT_URL_SES: urls.ses,
     AWS_ENDPOINT_URL_SESV2: urls.ses,
+    // The local user pool answers the Cognito operations of the staff directory.
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: `http://${o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host}:${o.port}/local-cognito`,
+    USER_POOL_ID: LOCAL_USER_POOL_ID,
     TABLE_NAME,
     PLACEMENT_STATE_MACHINE_ARN: stateMachineArn('placement'),
     MAIL_FROM: o.mailFrom,
@@ -266,6 +272,7 @@ export async function startLocalHost(o: HostOptions) {
         res.end(JSON.stringify(h));
         return true;
       }
+      if (await users.handleCognitoApi(req, res, url)) return true;
       return issuer.handle(req, res, url);
     };
     const gateway: Server = await startGateway({

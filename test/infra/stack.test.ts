@@ -394,6 +394,8 @@ describe('SES', () => {
         stack.functions.events['mail-events'],
         // The console sends an invitation again, or a reminder now.
         stack.functions.http.admin,
+        // More places in a unit move its queue: the coordinators are told, as when a place frees.
+        stack.functions.http.units,
       ]
         .map((fn) => logicalId(fn.executionRole))
         .sort(),
@@ -404,9 +406,61 @@ describe('SES', () => {
         prop<{ Statement: { Action: string[]; Condition?: unknown }[] }>(p, 'PolicyDocument').Statement,
     );
     const send = statements.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail'));
-    expect(send).toHaveLength(6);
+    expect(send).toHaveLength(7);
     for (const st of send)
       expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@example.org' } });
+  });
+});
+
+describe('Accounts (the staff directory)', () => {
+  const statements = (fn: { executionRole: IConstruct }) =>
+    ofType('AWS::IAM::Policy')
+      .filter(([, p]) => prop<{ Ref: string }[]>(p, 'Roles')[0]?.Ref === logicalId(fn.executionRole as never))
+      .flatMap(
+        ([, p]) =>
+          prop<{ Statement: { Action: string | string[]; Resource: unknown }[] }>(p, 'PolicyDocument')
+            .Statement,
+      );
+  const actionsOf = (st: { Action: string | string[] }) =>
+    Array.isArray(st.Action) ? st.Action : [st.Action];
+
+  it('lets only the staff handler manage the user pool: exactly the directory operations, on the pool', () => {
+    const withCognito = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Properties?.PolicyDocument).includes('cognito-idp:'))
+      .map(([, p]) => prop<{ Ref: string }[]>(p, 'Roles')[0]?.Ref);
+    expect(withCognito).toEqual([logicalId(stack.functions.http.staff.executionRole)]);
+    const cognito = statements(stack.functions.http.staff).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('cognito-idp:')),
+    );
+    expect(cognito).toHaveLength(1);
+    expect([...actionsOf(cognito[0] as { Action: string[] })].sort()).toEqual(
+      [
+        'cognito-idp:AdminAddUserToGroup',
+        'cognito-idp:AdminCreateUser',
+        'cognito-idp:AdminDisableUser',
+        'cognito-idp:AdminEnableUser',
+        'cognito-idp:AdminUserGlobalSignOut',
+        'cognito-idp:ListUsers',
+        'cognito-idp:ListUsersInGroup',
+      ].sort(),
+    );
+    expect(cognito[0]?.Resource).toEqual({
+      'Fn::GetAtt': [logicalId(stack.auth.userPool), 'Arn'],
+    });
+  });
+
+  it('gives the staff handler the user pool id', () => {
+    const env = prop<{ Variables: Record<string, unknown> }>(
+      resources[logicalId(stack.functions.http.staff)],
+      'Environment',
+    ).Variables;
+    expect(env.USER_POOL_ID).toEqual({ Ref: logicalId(stack.auth.userPool) });
+  });
+
+  it('lets the authorizer read the table (a disabled account is refused) and write nothing', () => {
+    const actions = statements(stack.functions.authorizer).flatMap(actionsOf);
+    expect(actions).toContain('dynamodb:GetItem');
+    expect(actions.filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
   });
 });
 

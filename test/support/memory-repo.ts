@@ -19,6 +19,7 @@ import type {
   PageRequest,
   ParticipantLink,
   SaveOptions,
+  UnitWriteExpectation,
 } from '#core/ports';
 import { type Unit, unitPolicy } from '#core/units';
 
@@ -90,24 +91,25 @@ export class MemoryRepo implements CaseRepository {
       orgs.set(c.caseOfficer.organisationId, c.caseOfficer.organisationName);
     return [...orgs].map(([organisationId, name]) => ({ organisationId, name }));
   }
-  readonly audit = new Map<string, AuditEvent>();
+  /** The audit log, in the order written. */
+  readonly audit: AuditEvent[] = [];
   async claimAudit(e: AuditEvent): Promise<'claimed' | AuditEvent> {
-    const existing = this.audit.get(e.auditId);
+    const existing = this.audit.find((x) => x.auditId === e.auditId);
     if (existing) return structuredClone(existing);
-    this.audit.set(e.auditId, structuredClone(e));
+    this.audit.push(structuredClone(e));
     return 'claimed';
   }
   async getAudit(auditId: string) {
-    const e = this.audit.get(auditId);
+    const e = this.audit.find((x) => x.auditId === auditId);
     return e ? structuredClone(e) : undefined;
   }
   async finishAudit(auditId: string, end: Pick<AuditEvent, 'outcome' | 'refusal' | 'detail'>) {
-    const e = this.audit.get(auditId);
+    const e = this.audit.find((x) => x.auditId === auditId);
     if (!e) throw new Error('no such audit event');
     Object.assign(e, Object.fromEntries(Object.entries(end).filter(([, v]) => v !== undefined)));
   }
   async listAudit(q: { caseId?: string }, page: PageRequest) {
-    const rows = [...this.audit.values()]
+    const rows = this.audit
       .filter((e) => !q.caseId || e.caseId === q.caseId)
       .map((e) => ({ e, k: `${e.at}#${e.auditId}` }))
       .sort((a, b) => (a.k < b.k ? 1 : -1))
@@ -175,6 +177,37 @@ export class MemoryRepo implements CaseRepository {
   }
   async listUnits() {
     return this.units;
+  }
+  async getUnit(unitId: string) {
+    const u = this.units.find((x) => x.unitId === unitId);
+    return u ? structuredClone(u) : undefined;
+  }
+  async putUnit(unit: Unit, expect?: UnitWriteExpectation) {
+    const i = this.units.findIndex((x) => x.unitId === unit.unitId);
+    const current = i >= 0 ? this.units[i] : undefined;
+    if (expect && 'create' in expect ? current : expect && (current?.version ?? 0) !== expect.version)
+      return false;
+    if (expect && !('create' in expect) && !current) return false;
+    if (i >= 0) this.units[i] = structuredClone(unit);
+    else this.units.push(structuredClone(unit));
+    return true;
+  }
+  readonly requests = new Set<string>();
+  async claimRequest(key: string) {
+    if (this.requests.has(key)) return false;
+    this.requests.add(key);
+    return true;
+  }
+  async releaseRequest(key: string) {
+    this.requests.delete(key);
+  }
+  readonly disabledStaff = new Set<string>();
+  async setStaffDisabled(sub: string, disabled: boolean) {
+    if (disabled) this.disabledStaff.add(sub);
+    else this.disabledStaff.delete(sub);
+  }
+  async isStaffDisabled(sub: string) {
+    return this.disabledStaff.has(sub);
   }
 }
 

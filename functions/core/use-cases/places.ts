@@ -36,8 +36,9 @@ export async function queueOf(deps: Pick<Deps, 'repo'>, unitId: string): Promise
  * (its workflow is woken) and the unit's coordinators are told. Safe to call any time and from
  * several places at once: each claim is conditional on a free place.
  */
-export async function fillQueue(deps: Deps, unitId: string): Promise<number> {
-  const unit = await unitOf(deps, unitId);
+export async function fillQueue(deps: Deps, unitId: string, known?: Unit): Promise<number> {
+  // `known`: the unit just saved (a read through the units index may not show it yet).
+  const unit = known ?? (await unitOf(deps, unitId));
   if (!unit) return 0;
   let moved = 0;
   for (const queued of await queueOf(deps, unitId)) {

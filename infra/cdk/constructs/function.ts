@@ -1,4 +1,5 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -17,6 +18,16 @@ export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 export const ESBUILD_TARGET = `node${LAMBDA_RUNTIME.name.replace(/^nodejs(\d+).*$/, '$1')}`;
 export const LOG_RETENTION = RetentionDays.ONE_MONTH;
 export const SERVICE_NAME = 'stegvis';
+/** The Cognito operations the staff directory calls, and nothing else. */
+export const STAFF_DIRECTORY_ACTIONS = [
+  'ListUsers',
+  'ListUsersInGroup',
+  'AdminCreateUser',
+  'AdminAddUserToGroup',
+  'AdminDisableUser',
+  'AdminEnableUser',
+  'AdminUserGlobalSignOut',
+] as const;
 
 /** Lets ESM bundles `require()` Node built-ins from CommonJS dependencies. */
 const ESM_REQUIRE_BANNER =
@@ -161,6 +172,23 @@ export class StegvisFunction extends NodejsFunction {
       wildcardResourceFinding(this, executions),
       'Execution names are chosen at run time (derived from case id and segment), so describe/history/stop ' +
         `can only be scoped to the executions of the one state machine ${stateMachineName}.`,
+    );
+    return this;
+  }
+
+  /**
+   * USER_POOL_ID + exactly the user-pool operations of the staff directory
+   * (functions/adapters/cognito-directory.ts) on that one pool: list accounts and their groups,
+   * create one and add it to its role's group, disable (signing it out everywhere) and enable it.
+   */
+  bindStaffDirectory(userPool: IUserPool): this {
+    this.addEnvironment('USER_POOL_ID', userPool.userPoolId);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: STAFF_DIRECTORY_ACTIONS.map((a) => `cognito-idp:${a}`),
+        resources: [userPool.userPoolArn],
+      }),
     );
     return this;
   }

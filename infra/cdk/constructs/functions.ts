@@ -26,6 +26,8 @@ interface Access {
   readonly mail?: boolean;
   /** May start, inspect, stop and answer the placement state machine (bound by the stack). */
   readonly workflow?: boolean;
+  /** May manage the accounts of the Cognito user pool (the staff directory's operations only). */
+  readonly staffDirectory?: boolean;
   readonly timeout?: Duration;
 }
 
@@ -51,10 +53,17 @@ export const HTTP_ACCESS: Record<HttpHandlerName, Access> = {
   answers: { table: 'readWrite' },
   /** Dashboards, the ESF+ report and the CSV exports read every case, a page at a time. */
   reports: { table: 'read' },
+  /** Edits units (audit trail); more places move the queue: tells the coordinators, wakes the cases. */
+  units: { table: 'readWrite', mail: true, workflow: true },
+  /** Invites, disables and enables accounts in the user pool; marks disabled ones, audit trail. */
+  staff: { table: 'readWrite', staffDirectory: true },
 };
 
-/** Verifies the session's ID token against Cognito's JWKS: no AWS permissions. */
-export const AUTHORIZER_ACCESS: Access = { timeout: Duration.seconds(5) };
+/**
+ * Verifies the session's ID token against Cognito's JWKS (no AWS permission) and reads whether the
+ * account is marked disabled (table read).
+ */
+export const AUTHORIZER_ACCESS: Access = { table: 'read', timeout: Duration.seconds(5) };
 
 const TASK_TIMEOUT = Duration.seconds(30);
 export const TASK_ACCESS: Record<TaskName, Access> = {
@@ -148,6 +157,7 @@ export class StegvisFunctions extends Construct {
       });
       if (access.table) fn.bindTable(props.data, access.table);
       if (access.mail) fn.bindMail(props.mail);
+      if (access.staffDirectory) fn.bindStaffDirectory(props.auth.userPool);
       this.all.set(relative('functions', entry).replace(/\.ts$/, ''), fn);
       return fn;
     };

@@ -164,7 +164,7 @@ describe('takeAdminAction', () => {
       ),
     ).toBeInstanceOf(ValidationError);
     expect(w.workflow.stopped).toEqual([]);
-    expect(w.repo.audit.size).toBe(0);
+    expect(w.repo.audit).toHaveLength(0);
   });
 
   it('redrives a failed run in the next segment and continues a stopped one', async () => {
