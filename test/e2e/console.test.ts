@@ -52,6 +52,8 @@ describe('the admin console', () => {
     await checkPage(admin, 'the filtered list', { narrow: true });
     await admin.goto('/admin/placements?status=closed&lang=en');
     await checkPage(admin, 'the closed placements in English', { narrow: true });
+    // The language choice stays (a cookie): back to Swedish.
+    await admin.goto('/admin/placements?lang=sv');
     // A wrong filter value is named, not a failure.
     await admin.goto('/admin/placements?phase=nope');
     await expect(admin.getByRole('alert').textContent()).resolves.toContain('okänt värde');
