@@ -191,7 +191,6 @@ export const ADMIN_TEXTS: Record<string, Entry> = {
     'Formuläret är för gammalt. Ladda om sidan.',
     'The form is out of date. Reload the page.',
   ),
-  'issue_reason.required': e('Ange en anledning (minst 3 tecken).', 'Give a reason (at least 3 characters).'),
   'issue_reason.self': e('Du kan inte stänga av ditt eget konto.', 'You cannot disable your own account.'),
 };
 

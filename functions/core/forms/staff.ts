@@ -45,7 +45,9 @@ const ChangeForm = z.object({ reason: text(500) });
 export function parseAccountChange(raw: Raw, enabled: boolean): Parsed<{ reason: string }> {
   const r = parse(ChangeForm, raw);
   if (!r.ok) return r;
-  if (!enabled && r.value.reason.length < 3)
+  if (!enabled && r.value.reason.length === 0)
     return { ok: false, issues: [{ field: 'reason', code: 'required' }] };
+  if (!enabled && r.value.reason.length < 3)
+    return { ok: false, issues: [{ field: 'reason', code: 'tooShort', params: { min: 3 } }] };
   return r;
 }

@@ -186,6 +186,10 @@ describe('setStaffEnabled', () => {
       ok: false,
       issues: [{ field: 'reason', code: 'required' }],
     });
+    expect(await setStaffEnabled(w.staff, ADMIN, 'sub-1', false, { reason: 'ok' })).toMatchObject({
+      ok: false,
+      issues: [{ field: 'reason', code: 'tooShort', params: { min: 3 } }],
+    });
     w.directory.members.push({ ...ADMIN, roles: ['admin'], organisation: 'sm', enabled: true });
     expect(await setStaffEnabled(w.staff, ADMIN, ADMIN.sub, false, { reason: 'Test' })).toMatchObject({
       ok: false,
