@@ -101,9 +101,6 @@ describe('the admin console', () => {
     await expect(admin.getByRole('status').textContent()).resolves.toContain('Klart: Stoppa körningen');
     await expect(admin.locator('.stuck-box').textContent()).resolves.toContain('Körningen är stoppad');
     await checkPage(admin, 'the placement page after the action', { narrow: true });
-    // Back: the same confirmation again does nothing more.
-    await admin.goBack();
-    await admin.goBack();
     await admin.goto('/admin/audit');
     await expect(admin.locator('main').textContent()).resolves.toContain('Kontroll av körningen');
     await checkPage(admin, 'the audit log', { narrow: true });
@@ -113,7 +110,8 @@ describe('the admin console', () => {
   }, 120_000);
 
   it('refreshes the placement page by itself with JavaScript', async () => {
-    const c = cases.find((x) => x.phase === 'training') ?? cases[0];
+    // A placement no other test touches.
+    const c = cases.find((x) => x.phase === 'paused') ?? cases.find((x) => x.phase === 'startupScheduling');
     if (!c) throw new Error('no case');
     const p = await browser.newPage({ baseURL: host.baseUrl });
     await p.context().addCookies(
