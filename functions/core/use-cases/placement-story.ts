@@ -139,24 +139,14 @@ export function recordTimeline(c: CaseRecord, names: (sub: string | undefined) =
     add(c.closing.record.recordedAt, 'record.closing', names(c.closing.record.recordedBy), {
       kind: c.closing.record.outcome,
     });
-  if (c.afterClosing.fourWeeks)
-    add(
-      c.afterClosing.fourWeeks.recordedAt,
-      'record.afterClosingFourWeeks',
-      names(c.afterClosing.fourWeeks.recordedBy),
-      {
-        kind: c.afterClosing.fourWeeks.outcome,
-      },
-    );
-  if (c.afterClosing.sixMonths)
-    add(
-      c.afterClosing.sixMonths.recordedAt,
-      'record.afterClosingSixMonths',
-      names(c.afterClosing.sixMonths.recordedBy),
-      {
-        kind: c.afterClosing.sixMonths.outcome,
-      },
-    );
+  for (const [when, answer] of [
+    ['FourWeeks', c.afterClosing.fourWeeks],
+    ['SixMonths', c.afterClosing.sixMonths],
+  ] as const)
+    if (answer)
+      add(answer.recordedAt, `record.afterClosing${when}`, names(answer.recordedBy), {
+        kind: answer.outcome,
+      });
   for (const [clock, n] of Object.entries(c.notices)) {
     if (n.lastReminderAt)
       add(new Date(n.lastReminderAt).toISOString(), 'record.reminder', 'platform', { clock, n: n.reminders });

@@ -290,4 +290,25 @@ describe('placementStory', () => {
     w.workflow.runs.set(RUN1, 'ABORTED');
     expect((await placementStory(w.deps, ADMIN, ID)).stuck).toEqual(['noExecution']);
   });
+
+  it('tells the answers after closing, with their outcome as a code', async () => {
+    const w = world();
+    const at = new Date(T0).toISOString();
+    await w.seed(
+      caseIn('afterClosing', ID, T0, {
+        afterClosing: {
+          fourWeeks: { outcome: 'jobSeeking', note: 'fri text', recordedAt: at, recordedBy: 'r1' },
+        },
+      }),
+    );
+    const s = await placementStory(w.deps, ADMIN, ID);
+    expect(s.timeline.find((t) => t.what === 'record.afterClosingFourWeeks')).toEqual({
+      at,
+      what: 'record.afterClosingFourWeeks',
+      params: { kind: 'jobSeeking' },
+      by: { name: expect.any(String) },
+    });
+    expect(s.timeline.some((t) => t.what === 'record.afterClosingSixMonths')).toBe(false);
+    expect(JSON.stringify(s.timeline)).not.toContain('fri text');
+  });
 });
