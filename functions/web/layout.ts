@@ -44,6 +44,7 @@ summary{cursor:pointer;font-weight:600;color:#0b4f8a;text-decoration:underline;p
 summary:focus{outline:3px solid #f2a900;outline-offset:2px}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{text-align:left;padding:8px;border-bottom:1px solid #d0d0cc;vertical-align:top}
+table.cards td{overflow-wrap:anywhere}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;background:#fff;padding:12px 16px;border-radius:6px}
 dt{font-weight:600}dd{margin:0}
 .status{font-weight:600}

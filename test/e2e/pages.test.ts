@@ -118,6 +118,16 @@ describe('the admin console', () => {
     admin = await signedIn(browser, host, /Ali Admin/);
     await admin.goto('/admin/placements');
     await checkPage(admin, 'the placement list', { narrow: true });
+    // Eight columns fit a desktop window without sideways scrolling too.
+    const wide = await admin.evaluate(() => {
+      const d = (
+        globalThis as unknown as {
+          document: { documentElement: { scrollWidth: number; clientWidth: number } };
+        }
+      ).document.documentElement;
+      return d.scrollWidth - d.clientWidth;
+    });
+    expect(wide, 'sideways scrolling on the placement list at desktop width').toBeLessThanOrEqual(0);
     expect(await admin.locator('tbody tr').count()).toBeGreaterThan(3);
     await admin.getByLabel('Fas', { exact: true }).selectOption('training');
     await admin.getByRole('button', { name: 'Visa' }).click();

@@ -61,8 +61,6 @@ function formValues(page: string): Record<string, string> {
   return out;
 }
 
-const month = () => new Date(virtualNow(host)).toISOString().slice(0, 7);
-
 describe('units', () => {
   it('refuses a bad edit field by field, keeps what was typed, saves nothing', async () => {
     const edit = await admin.get('/admin/units/remake');
