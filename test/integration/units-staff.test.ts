@@ -9,7 +9,6 @@ import {
   referralForm,
   submitReferral,
   virtualDay,
-  virtualNow,
   waitForMail,
   waitForPhase,
   waitForStep,

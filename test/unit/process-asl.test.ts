@@ -48,13 +48,15 @@ describe('the placement ASL and the declaration', () => {
   });
   it('fails on an unknown function, a missing Catch, a dangling Next and an unreachable state', () => {
     const d = committed();
-    d.States.SendInvitation.Parameters.FunctionName = '${NoSuchFunction}';
+    // An ASL substitution, not a template string.
+    const missing = ['$', '{NoSuchFunction}'].join('');
+    d.States.SendInvitation.Parameters.FunctionName = missing;
     delete d.States.CloseCase.Catch;
     d.States.ReleasePlace.Next = 'Nowhere';
     d.States.Orphan = { Type: 'Succeed' };
     expect(checkAsl(d)).toEqual(
       expect.arrayContaining([
-        'state SendInvitation: unknown function ${NoSuchFunction}',
+        `state SendInvitation: unknown function ${missing}`,
         'state CloseCase: a Task without a Catch',
         'state ReleasePlace: Next Nowhere does not exist',
         'state Orphan is unreachable',
