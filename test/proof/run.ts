@@ -1,0 +1,59 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startTestHost } from '#test/support/host';
+import type { Goal, ProofContext, ProofResult } from './kit.ts';
+
+/**
+ * `npm run proof [-- --quick] [-- --only name,name]`: boots the local host on its own ports and
+ * data folder, runs every goal in order, prints `test | figure | goal | pass`, writes
+ * `.bench/proof.json` and exits 1 when any goal fails.
+ */
+const GOALS: Goal[] = [];
+
+async function main() {
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
+  const host = await startTestHost({ timeScale: 1 });
+  const ctx: ProofContext = {
+    quick,
+    host,
+    root: ROOT,
+    personalData: new Set(),
+    log: (msg) => process.stderr.write(`proof: ${msg}\n`),
+  };
+  const results: ProofResult[] = [];
+  try {
+    for (const g of GOALS) {
+      if (only && !only.has(g.name)) continue;
+      const started = Date.now();
+      ctx.log(`${g.name}…`);
+      try {
+        results.push(...(await g.run(ctx)));
+      } catch (err) {
+        results.push({ test: g.name, figure: `error: ${(err as Error).message}`, goal: 'runs', pass: false });
+      }
+      ctx.log(`${g.name} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    await host.stop();
+  }
+  const rows = [
+    ['test', 'figure', 'goal', 'pass'],
+    ...results.map((r) => [r.test, r.figure, r.goal, r.pass ? 'yes' : 'NO']),
+  ];
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const r of rows) process.stdout.write(`${r.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')}\n`);
+  mkdirSync(join(ROOT, '.bench'), { recursive: true });
+  writeFileSync(
+    join(ROOT, '.bench', 'proof.json'),
+    `${JSON.stringify({ mode: quick ? 'quick' : 'full', at: new Date().toISOString(), results }, null, 2)}\n`,
+  );
+  process.exit(results.length > 0 && results.every((r) => r.pass) ? 0 : 1);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`proof: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});
