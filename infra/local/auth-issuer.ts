@@ -84,6 +84,8 @@ export function createLocalIssuer(opts: {
         iss: issuer,
         aud: audience,
         token_use: 'id',
+        // Each token its own id, as Cognito's: a sign-out refuses exactly the one signed out.
+        jti: b64url(randomBytes(16)),
         auth_time: iat,
         iat,
         exp: iat + 3600,

@@ -43,6 +43,11 @@ export class Session {
     return res;
   }
 
+  /** A cookie this session holds (e.g. to replay it elsewhere). */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
   get(path: string) {
     return this.request(path);
   }
