@@ -272,6 +272,43 @@ describe('sign-in before the body; 413; 400; the connection stays usable', () =>
 });
 
 describe('/health', () => {
+  it('on AWS (the home handler, GET /health) says up when the table answers', async () => {
+    // The handler as Lambda runs it, in this process, against the host's DynamoDB Local.
+    Object.assign(process.env, {
+      TABLE_NAME: 'stegvis',
+      PLACEMENT_STATE_MACHINE_ARN: 'arn:aws:states:eu-north-1:000000000000:stateMachine:stegvis-placement',
+      MAIL_FROM: 'Stegvis <no-reply@stegvis.local>',
+      PUBLIC_BASE_URL: host.baseUrl,
+      AUTH_ISSUER: `${host.baseUrl}/local-auth`,
+      AUTH_JWKS_URI: `${host.baseUrl}/local-auth/.well-known/jwks.json`,
+      AUTH_CLIENT_ID: 'stegvis-local',
+      AUTH_DOMAIN: `${host.baseUrl}/local-auth`,
+      AWS_ENDPOINT_URL_DYNAMODB: host.dynamoUrl,
+      AWS_REGION: 'eu-north-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    });
+    const { handler } = await import('#http/home');
+    const r = await (
+      handler as unknown as (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }>
+    )(
+      {
+        version: '2.0',
+        routeKey: 'GET /health',
+        rawPath: '/health',
+        rawQueryString: '',
+        headers: {},
+        requestContext: { http: { method: 'GET', path: '/health' }, requestId: 'r', routeKey: 'GET /health' },
+        isBase64Encoded: false,
+      },
+      { functionName: 'home', awsRequestId: 'r', getRemainingTimeInMillis: () => 30_000 },
+    );
+    expect(r.statusCode).toBe(200);
+    expect(JSON.parse(r.body)).toEqual({ status: 'up' });
+  });
+
   it('says up without naming an address or a port', async () => {
     const r = await fetch(`${host.baseUrl}/health`);
     expect(r.status).toBe(200);

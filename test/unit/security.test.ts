@@ -223,6 +223,16 @@ describe('body limit and order', () => {
   });
 });
 
+describe('/health on AWS (the home handler)', () => {
+  it('answers 503 down, with no stack, table name or address, when the table does not answer', async () => {
+    const r = await handlers.home(event('GET', '/health', '/health'), context);
+    expect(r.statusCode).toBe(503);
+    expect(JSON.parse(r.body ?? '')).toEqual({ status: 'down' });
+    expect(r.body).not.toMatch(/stegvis-unit|127\.0\.0\.1|Error|at /);
+    expectCommonHeaders(r.headers);
+  });
+});
+
 describe('the shared header function', () => {
   it('sends HSTS and upgrade-insecure-requests only on https, and allows the sign-in domain as form target', async () => {
     const local = await securityHeaders({ publicBaseUrl: BASE }, 'text/html');
