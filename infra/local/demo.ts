@@ -198,7 +198,7 @@ export async function runDemo(o: { baseUrl: string; sesUrl?: string; log?: Log; 
   // The participant answers through their own link: coming.
   const answer = await fetch(`${o.baseUrl}${await participantLink(invited)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: o.baseUrl },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(o.baseUrl).origin },
     body: 'answer=coming&message=',
   });
   if (answer.status !== 200) throw new Error(`the participant's answer: ${answer.status}`);
