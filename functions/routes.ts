@@ -115,6 +115,8 @@ export const routes: readonly RouteDef[] = [
   },
   { method: 'GET', path: '/admin/audit', handler: 'admin', roles: ['admin'], kind: 'page' },
   { method: 'GET', path: '/assets/live.js', handler: 'admin', roles: 'public', kind: 'page' },
+  // Up or down, for a load balancer or an uptime check: names no address (the local host has its own).
+  { method: 'GET', path: '/health', handler: 'home', roles: 'public', kind: 'api' },
   { method: 'GET', path: '/admin/runs', handler: 'admin', roles: ['admin'], kind: 'page' },
   { method: 'GET', path: '/admin/runs/{executionName}', handler: 'admin', roles: ['admin'], kind: 'page' },
   { method: 'GET', path: '/api/admin/runs', handler: 'admin', roles: ['admin'], kind: 'api' },

@@ -11,6 +11,7 @@ import {
   ListUsersInGroupCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
+  type AccountSignOut,
   STAFF_ROLES,
   type StaffDirectory,
   type StaffInvite,
@@ -36,7 +37,7 @@ export function createCognitoClient() {
 const attr = (attrs: AttributeType[] | undefined, name: string) =>
   attrs?.find((a) => a.Name === name)?.Value ?? '';
 
-export class CognitoStaffDirectory implements StaffDirectory {
+export class CognitoStaffDirectory implements StaffDirectory, AccountSignOut {
   constructor(
     private readonly client: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
@@ -119,5 +120,10 @@ export class CognitoStaffDirectory implements StaffDirectory {
     await this.client.send(new AdminDisableUserCommand(key));
     // Refresh tokens revoked: no new ID token is issued (the authorizer refuses the current one).
     await this.client.send(new AdminUserGlobalSignOutCommand(key));
+  }
+
+  /** Sign-out: the account's refresh tokens are revoked everywhere (the auth handler, on POST /auth/logout). */
+  async signOut(sub: string): Promise<void> {
+    await this.client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: sub }));
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { type Clock, scaledClock, systemClock } from '#core/clock';
-import type { Deps, MailPort, StaffDirectory, WorkflowPort } from '#core/ports';
+import type { AccountSignOut, Deps, MailPort, StaffDirectory, WorkflowPort } from '#core/ports';
 import { type Config, loadConfig } from './config.ts';
 import { createDocumentClient, DynamoCaseRepository } from './dynamo-repository.ts';
 import type { Mailer, SdkTimeouts } from './mailer.ts';
@@ -135,6 +135,20 @@ export function getStaffDirectory(): StaffDirectory {
   return directory;
 }
 
+let accountSignOut: AccountSignOut | undefined;
+
+/** Cognito's global sign-out of an account (the auth handler's sign-out); USER_POOL_ID must be set. */
+export function getAccountSignOut(): AccountSignOut {
+  if (accountSignOut) return accountSignOut;
+  const id = loadConfig().USER_POOL_ID;
+  if (!id) throw new Error('Stegvis configuration is missing or invalid: USER_POOL_ID');
+  accountSignOut = lazyPort<AccountSignOut>({ signOut: true }, async () => {
+    const { CognitoStaffDirectory, createCognitoClient } = await import('./cognito-directory.ts');
+    return new CognitoStaffDirectory(createCognitoClient(), id);
+  });
+  return accountSignOut;
+}
+
 let cached: Deps | undefined;
 
 /**
@@ -169,4 +183,5 @@ export function getDeps(): Deps {
 export function resetDeps() {
   cached = undefined;
   directory = undefined;
+  accountSignOut = undefined;
 }

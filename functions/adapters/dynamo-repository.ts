@@ -30,6 +30,7 @@ import type {
   PageRequest,
   ParticipantLink,
   SaveOptions,
+  StaffSessionMark,
   UnitWriteExpectation,
 } from '#core/ports';
 import type { Unit } from '#core/units';
@@ -744,20 +745,46 @@ export class DynamoCaseRepository implements CaseRepository {
   }
 
   async setStaffDisabled(sub: string, disabled: boolean) {
-    if (disabled)
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...staffKey(sub), entity: 'staff', disabled: true },
-        }),
-      );
-    else await this.doc.send(new DeleteCommand({ TableName: this.table, Key: staffKey(sub) }));
+    // An update, not a put or delete: the mark also carries the last sign-out, which must stay.
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: staffKey(sub),
+        UpdateExpression: disabled ? 'SET entity = :e, disabled = :t' : 'SET entity = :e REMOVE disabled',
+        ExpressionAttributeValues: disabled ? { ':e': 'staff', ':t': true } : { ':e': 'staff' },
+      }),
+    );
   }
 
   async isStaffDisabled(sub: string) {
+    return (await this.staffSessionMark(sub)).disabled;
+  }
+
+  async staffSessionMark(sub: string): Promise<StaffSessionMark> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: staffKey(sub), ConsistentRead: true }),
     );
-    return out.Item?.disabled === true;
+    const item = out.Item ?? {};
+    return {
+      disabled: item.disabled === true,
+      ...(typeof item.signedOutAtSec === 'number' ? { signedOutAtSec: item.signedOutAtSec } : {}),
+      ...(Array.isArray(item.revokedJtis) ? { revokedJtis: item.revokedJtis as string[] } : {}),
+    };
+  }
+
+  async markSignedOut(sub: string, o: { atSec: number; jti?: string }) {
+    // The session ids of earlier seconds are covered by the time; only this second's are kept.
+    const before = await this.staffSessionMark(sub);
+    const kept = before.signedOutAtSec === o.atSec ? (before.revokedJtis ?? []) : [];
+    const jtis = o.jti ? [...kept.filter((j) => j !== o.jti), o.jti].slice(-50) : kept;
+    const atSec = Math.max(o.atSec, before.signedOutAtSec ?? 0);
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: staffKey(sub),
+        UpdateExpression: 'SET entity = :e, signedOutAtSec = :s, revokedJtis = :j',
+        ExpressionAttributeValues: { ':e': 'staff', ':s': atSec, ':j': jtis },
+      }),
+    );
   }
 }

@@ -1,8 +1,13 @@
-import { createPublicKey, type JsonWebKey, type KeyObject, verify } from 'node:crypto';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { JwtBaseError } from 'aws-jwt-verify/error';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 
 /**
- * Verifies RS256 ID tokens against an issuer's JWKS: Cognito on AWS, the local host's issuer
- * locally. Same code on both hosts; only the issuer URL differs.
+ * Verifies ID tokens with AWS's own library for Cognito tokens (aws-jwt-verify): Cognito on AWS,
+ * the local host's issuer locally. Same code on both hosts; only the issuer URL differs. The JWKS
+ * is fetched with a time-out by the fetcher below, which also takes the local issuer's plain
+ * http:// address (the library's own fetcher speaks https only).
  */
 export interface IdTokenClaims {
   sub: string;
@@ -14,6 +19,8 @@ export interface IdTokenClaims {
   iss: string;
   aud: string;
   exp: number;
+  iat?: number;
+  jti?: string;
   token_use?: string;
   [k: string]: unknown;
 }
@@ -25,71 +32,45 @@ export class InvalidTokenError extends Error {
   }
 }
 
-const b64url = (s: string) => Buffer.from(s, 'base64url');
+/** A JWKS fetch that gives up after `timeoutMs` (a hanging issuer must not hang every request). */
+export function timeoutFetcher(timeoutMs = 3000): Fetcher {
+  return {
+    fetch: async (uri: string) => {
+      const res = await fetch(uri, { signal: AbortSignal.timeout(timeoutMs) });
+      if (!res.ok) throw new Error(`JWKS fetch failed: ${res.status}`);
+      return res.arrayBuffer();
+    },
+  };
+}
 
 export function createIdTokenVerifier(opts: {
   issuer: string;
   audience: string;
   jwksUri: string;
-  nowSeconds?: () => number;
-  fetchJwks?: (uri: string) => Promise<{ keys: (JsonWebKey & { kid?: string })[] }>;
+  fetchTimeoutMs?: number;
 }) {
-  const nowSeconds = opts.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-  const fetchJwks =
-    opts.fetchJwks ??
-    (async (uri: string) => {
-      const res = await fetch(uri, { signal: AbortSignal.timeout(3000) });
-      if (!res.ok) throw new Error(`JWKS fetch failed: ${res.status}`);
-      return (await res.json()) as { keys: (JsonWebKey & { kid?: string })[] };
-    });
-  let keys = new Map<string, KeyObject>();
-  let fetchedAt = 0;
-
-  async function keyFor(kid: string): Promise<KeyObject> {
-    const cached = keys.get(kid);
-    if (cached) return cached;
-    // Refresh at most every 30 s for unknown kids (key rotation), never per request.
-    if (nowSeconds() - fetchedAt < 30 && fetchedAt > 0) throw new InvalidTokenError('Unknown key');
-    const jwks = await fetchJwks(opts.jwksUri);
-    fetchedAt = nowSeconds();
-    const usable = new Map<string, KeyObject>();
-    for (const k of jwks.keys) {
-      // RS256 signing keys only; one odd key must not break the others.
-      const use = (k as { use?: string }).use ?? 'sig';
-      if (!k.kid || k.kty !== 'RSA' || (k.alg ?? 'RS256') !== 'RS256' || use !== 'sig') continue;
-      try {
-        usable.set(k.kid, createPublicKey({ key: k, format: 'jwk' }));
-      } catch {
-        // skip keys that do not import
-      }
-    }
-    keys = usable;
-    const key = keys.get(kid);
-    if (!key) throw new InvalidTokenError('Unknown key');
-    return key;
-  }
-
+  const verifier = JwtVerifier.create(
+    {
+      issuer: opts.issuer,
+      audience: opts.audience,
+      jwksUri: opts.jwksUri,
+      // Cognito's ID tokens say token_use "id"; an access token (aud-less, "access") is refused.
+      customJwtCheck: ({ payload }) => {
+        if (payload.token_use !== undefined && payload.token_use !== 'id')
+          throw new InvalidTokenError('Not an ID token');
+      },
+    },
+    { jwksCache: new SimpleJwksCache({ fetcher: timeoutFetcher(opts.fetchTimeoutMs) }) },
+  );
   return async function verifyIdToken(token: string): Promise<IdTokenClaims> {
-    const parts = token.split('.');
-    if (parts.length !== 3) throw new InvalidTokenError('Malformed token');
-    const [h, p, s] = parts as [string, string, string];
-    let header: { alg?: string; kid?: string };
-    let claims: IdTokenClaims;
     try {
-      header = JSON.parse(b64url(h).toString('utf8'));
-      claims = JSON.parse(b64url(p).toString('utf8'));
-    } catch {
-      throw new InvalidTokenError('Malformed token');
+      const claims = (await verifier.verify(token)) as unknown as IdTokenClaims;
+      if (typeof claims.sub !== 'string' || !claims.sub) throw new InvalidTokenError('No subject');
+      return claims;
+    } catch (err) {
+      if (err instanceof InvalidTokenError) throw err;
+      // The library's messages name the failed check (issuer, audience, expiry, signature, key).
+      throw new InvalidTokenError(err instanceof JwtBaseError ? err.message : 'Token not verifiable');
     }
-    if (header.alg !== 'RS256' || !header.kid) throw new InvalidTokenError('Unsupported algorithm');
-    const key = await keyFor(header.kid);
-    if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key, b64url(s)))
-      throw new InvalidTokenError('Bad signature');
-    if (claims.iss !== opts.issuer) throw new InvalidTokenError('Wrong issuer');
-    if (claims.aud !== opts.audience) throw new InvalidTokenError('Wrong audience');
-    if (claims.token_use !== undefined && claims.token_use !== 'id')
-      throw new InvalidTokenError('Not an ID token');
-    if (typeof claims.exp !== 'number' || claims.exp < nowSeconds()) throw new InvalidTokenError('Expired');
-    return claims;
   };
 }

@@ -62,6 +62,16 @@ export interface CaseRepository {
   setStaffDisabled(sub: string, disabled: boolean): Promise<void>;
   /** Whether the person's account is marked disabled (read consistently, on every request). */
   isStaffDisabled(sub: string): Promise<boolean>;
+  /**
+   * The account's mark as the authorizer reads it on every request (one consistent read): whether
+   * it is disabled and when its sessions were last signed out.
+   */
+  staffSessionMark(sub: string): Promise<StaffSessionMark>;
+  /**
+   * Records a sign-out: sessions issued before `atSec` end, and the signed-out session (`jti`)
+   * too, though it was issued in that same second.
+   */
+  markSignedOut(sub: string, o: { atSec: number; jti?: string }): Promise<void>;
   /** The referring organisations cases came from, by name. */
   listOrganisations(): Promise<{ organisationId: string; name: string }[]>;
   /**
@@ -245,6 +255,35 @@ export interface StaffInvite {
 }
 
 /** The accounts of the platform. */
+/** See CaseRepository.staffSessionMark. */
+export interface StaffSessionMark {
+  disabled: boolean;
+  /** Seconds since the epoch of the last sign-out. */
+  signedOutAtSec?: number;
+  /** Ids of the sessions signed out in that second. */
+  revokedJtis?: string[];
+}
+
+/**
+ * Whether a session (an ID token's sub, iat, jti) is still good by its account's mark. A token
+ * issued in an earlier second than the sign-out is refused; one of the same second only when it
+ * is the one signed out (by jti), so signing in again at once works. A token without a jti is
+ * refused up to and including that second.
+ */
+export function sessionEnded(mark: StaffSessionMark, token: { iat?: number; jti?: string }): boolean {
+  if (mark.disabled) return true;
+  if (mark.signedOutAtSec === undefined) return false;
+  if (typeof token.iat !== 'number') return true;
+  if (token.iat < mark.signedOutAtSec) return true;
+  if (token.iat > mark.signedOutAtSec) return false;
+  return token.jti === undefined || (mark.revokedJtis ?? []).includes(token.jti);
+}
+
+/** Ends every session of an account at the identity provider (Cognito's global sign-out). */
+export interface AccountSignOut {
+  signOut(sub: string): Promise<void>;
+}
+
 export interface StaffDirectory {
   list(): Promise<StaffMember[]>;
   /** Creates the account (the person is sent their invitation) in the role's group; gives its sub. */

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { loadConfig } from '#adapters/config';
+import { getAccountSignOut, getDeps } from '#adapters/deps';
 import { createIdTokenVerifier } from '#adapters/jwt';
+import { logger } from '#adapters/logger';
 import { html } from '#web/html';
 import { page } from '#web/layout';
 import { SESSION_COOKIE } from './authorizer.ts';
@@ -23,6 +25,40 @@ function cookieAttrs(maxAge: number) {
 }
 
 let verify: ReturnType<typeof createIdTokenVerifier> | undefined;
+const verifier = () => {
+  const c = loadConfig();
+  verify ??= createIdTokenVerifier({
+    issuer: c.AUTH_ISSUER,
+    audience: c.AUTH_CLIENT_ID,
+    jwksUri: c.AUTH_JWKS_URI,
+  });
+  return verify;
+};
+
+/**
+ * Ends the session on the server: the account's mark says when it signed out (the authorizer
+ * refuses the tokens issued before, and this one), and Cognito revokes its refresh tokens. A
+ * cookie that is no longer a valid token has nothing to end.
+ */
+async function endSession(token: string | undefined) {
+  if (!token) return;
+  let claims: Awaited<ReturnType<ReturnType<typeof verifier>>>;
+  try {
+    claims = await verifier()(token);
+  } catch {
+    return;
+  }
+  await getDeps().repo.markSignedOut(claims.sub, {
+    atSec: Math.floor(Date.now() / 1000),
+    ...(typeof claims.jti === 'string' ? { jti: claims.jti } : {}),
+  });
+  try {
+    await getAccountSignOut().signOut(claims.sub);
+  } catch (err) {
+    // The mark already ends the session here; Cognito's revocation is the second lock.
+    logger.warn('global sign-out failed', { error: (err as Error).name });
+  }
+}
 
 function signInAgain(req: Req) {
   const title =
@@ -96,13 +132,8 @@ export const handler = httpHandler('auth', {
     if (!res.ok) return signInAgain(req);
     const tokens = (await res.json()) as { id_token?: string; expires_in?: number };
     if (!tokens.id_token) return signInAgain(req);
-    verify ??= createIdTokenVerifier({
-      issuer: c.AUTH_ISSUER,
-      audience: c.AUTH_CLIENT_ID,
-      jwksUri: c.AUTH_JWKS_URI,
-    });
     try {
-      await verify(tokens.id_token);
+      await verifier()(tokens.id_token);
     } catch {
       return signInAgain(req);
     }
@@ -112,8 +143,9 @@ export const handler = httpHandler('auth', {
     ]);
   },
 
-  'POST /auth/logout': async () => {
+  'POST /auth/logout': async (req: Req) => {
     const c = loadConfig();
+    await endSession(req.cookies[SESSION_COOKIE]);
     const url = new URL(`${c.AUTH_DOMAIN}/logout`);
     url.search = new URLSearchParams({
       client_id: c.AUTH_CLIENT_ID,

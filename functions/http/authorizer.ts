@@ -6,6 +6,7 @@ import { loadConfig } from '#adapters/config';
 import { getDeps } from '#adapters/deps';
 import { createIdTokenVerifier } from '#adapters/jwt';
 import { logger } from '#adapters/logger';
+import { sessionEnded } from '#core/ports';
 import type { AuthContext } from './kit.ts';
 import { parseCookies } from './kit.ts';
 
@@ -18,8 +19,8 @@ let verify: ReturnType<typeof createIdTokenVerifier> | undefined;
  * `authenticated: false` when there is no valid session, so that pages can redirect to sign-in
  * while the API answers 401; the route's roles are checked in the handler from the route table.
  * The local gateway calls this same function and puts its context at the same place. The session of
- * an account an admin disabled is refused (the account is marked in the table); when that cannot
- * be read, the session is refused too (fail closed).
+ * an account an admin disabled, or one signed out, is refused (the account is marked in the table);
+ * when that cannot be read, the session is refused too (fail closed).
  */
 export async function handler(
   event: Pick<APIGatewayRequestAuthorizerEventV2, 'headers' | 'cookies'>,
@@ -38,10 +39,12 @@ export async function handler(
   if (!token) return { isAuthorized: true, context: { authenticated: false } };
   try {
     const claims = await verify(token);
-    // A disabled account's session ends at once, though its ID token has not expired (API Gateway
-    // caches no authorizer result, see infra/cdk/constructs/api.ts). Read on every request.
-    if (await getDeps().repo.isStaffDisabled(claims.sub)) {
-      logger.info('session rejected', { reason: 'account disabled' });
+    // A disabled or signed-out account's session ends at once, though its ID token has not
+    // expired (API Gateway caches no authorizer result, see infra/cdk/constructs/api.ts). One
+    // consistent read of the account's mark on every request.
+    const mark = await getDeps().repo.staffSessionMark(claims.sub);
+    if (sessionEnded(mark, claims)) {
+      logger.info('session rejected', { reason: mark.disabled ? 'account disabled' : 'signed out' });
       return { isAuthorized: true, context: { authenticated: false } };
     }
     return {

@@ -7,15 +7,24 @@ import type {
   Context,
 } from 'aws-lambda';
 import * as z from 'zod/mini';
+import { loadConfig } from '#adapters/config';
 import { logger } from '#adapters/logger';
 import { metrics } from '#adapters/metrics';
 import { type Principal, type RoleName, requireRole } from '#core/auth';
-import { DomainError, ForbiddenError, NotFoundError, ValidationError } from '#core/errors';
+import { DomainError, NotFoundError, ValidationError } from '#core/errors';
 import { type HttpHandlerName, type RouteDef, routeKey, routes } from '#functions/routes';
 import { html } from '#web/html';
 import { isLang, type Lang, t } from '#web/i18n';
 import { issueText } from '#web/issue-texts';
 import { page } from '#web/layout';
+import { securityText } from '#web/security-texts';
+import {
+  BODY_LIMIT_BYTES,
+  CrossSiteRequestError,
+  isSameOriginRequest,
+  PayloadTooLargeError,
+  securityHeadersMiddleware,
+} from './security.ts';
 
 /** What the Lambda authorizer (functions/http/authorizer.ts) puts at requestContext.authorizer.lambda. */
 export interface AuthContext {
@@ -114,13 +123,15 @@ const normalizer = (name: HttpHandlerName): MiddlewareObj<HttpEvent & Parsed, Ht
   },
 });
 
-/** 2. Body parser: form posts and JSON, base64 bodies decoded. */
+/** 3. Body parser (after the roles: nobody's body is read before they are let in): form posts and JSON. */
 const bodyParser = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
   before: ({ event }) => {
     const s = event.stegvis;
     if (!s || !event.body) return;
-    const body = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    if (body.length > 64 * 1024) throw new ValidationError([{ field: 'body', code: 'tooLarge' }]);
+    // API Gateway passes bodies up to 10 MB; this app takes forms, so one limit for both hosts.
+    const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+    if (raw.length > BODY_LIMIT_BYTES) throw new PayloadTooLargeError('Request body too large');
+    const body = raw.toString('utf8');
     const type = event.headers['content-type'] ?? '';
     if (type.startsWith('application/json')) {
       try {
@@ -137,7 +148,10 @@ const bodyParser = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
   },
 });
 
-/** 3. Validation of path parameters (zod/mini), then the route's roles. */
+/**
+ * 2. Validation of path parameters (zod/mini), the same-origin rule for posts (CSRF), then the
+ * route's roles: all before the body is parsed.
+ */
 const validator = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
   before: ({ event }) => {
     const s = event.stegvis;
@@ -148,18 +162,14 @@ const validator = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
       if (!parsed.success) throw new NotFoundError(`Bad path parameter ${k}`);
       s.params[k] = parsed.data ?? '';
     }
+    // Besides SameSite=Lax session cookies: a post must come from the app's own origin, public
+    // ones (participant links, sign-out) too.
+    if (
+      event.requestContext.http.method !== 'GET' &&
+      !isSameOriginRequest(event.headers, loadConfig().PUBLIC_BASE_URL)
+    )
+      throw new CrossSiteRequestError('Cross-site request refused: Origin or Referer must be the app');
     requireRole(s.principal, s.route.roles);
-    // Defence in depth besides SameSite=Lax session cookies: a form post from another site is refused.
-    const origin = event.headers.origin;
-    if (event.requestContext.http.method === 'POST' && origin) {
-      let sameHost = false;
-      try {
-        sameHost = new URL(origin).host === event.headers.host;
-      } catch {
-        sameHost = false;
-      }
-      if (!sameHost) throw new ForbiddenError('Cross-site form post refused');
-    }
   },
 });
 
@@ -245,23 +255,36 @@ const errorHandler = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
             ? 'conflict'
             : 'serverError';
     const message =
-      err instanceof ValidationError ? err.issues.map((i) => issueText(lang, i)).join(' ') : t(lang, key);
+      err instanceof ValidationError
+        ? err.issues.map((i) => issueText(lang, i)).join(' ')
+        : err instanceof CrossSiteRequestError
+          ? securityText(lang, 'crossSite')
+          : err instanceof PayloadTooLargeError
+            ? securityText(lang, 'tooLarge')
+            : t(lang, key);
     request.response = errorPage(lang, status, message, pagePathOf(event), event.stegvis?.principal);
   },
 });
 
 /**
- * One Lambda per handler module. The middleware order is fixed: normalizer → body parser →
- * validation → logger → metrics (flushed after every invocation) → error handler (last, so its
+ * One Lambda per handler module. The middleware order is fixed: security headers (first, so its
+ * `after` and `onError` run last, on every response) → normalizer → validation (CSRF, roles) →
+ * body parser → logger → metrics (flushed after every invocation) → error handler (last, so its
  * onError runs first).
  */
 export function httpHandler(name: HttpHandlerName, impls: Record<string, RouteImpl>) {
   for (const r of routes.filter((x) => x.handler === name))
     if (!impls[routeKey(r)]) throw new Error(`Handler ${name} does not implement ${routeKey(r)}`);
   return middy<HttpEvent & Parsed, HttpResult, Error, Context>()
+    .use(
+      securityHeadersMiddleware<HttpEvent & Parsed, HttpResult>(() => {
+        const c = loadConfig();
+        return { publicBaseUrl: c.PUBLIC_BASE_URL, authDomain: c.AUTH_DOMAIN };
+      }),
+    )
     .use(normalizer(name))
-    .use(bodyParser())
     .use(validator())
+    .use(bodyParser())
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics, { throwOnEmptyMetrics: false }))
     .use(errorHandler())
@@ -290,9 +313,6 @@ export function htmlResponse(
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      'content-security-policy': "default-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-      'referrer-policy': 'same-origin',
     },
     body: body.value,
     ...extra,

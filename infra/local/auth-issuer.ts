@@ -10,6 +10,7 @@ import {
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
+import { BODY_LIMIT_BYTES, isSameOriginRequest, securityHeaders } from '#http/security';
 import { escapeHtml } from '#web/html';
 import users from './seed/users.json' with { type: 'json' };
 import type { LocalUser, LocalUserStore } from './user-store.ts';
@@ -41,9 +42,15 @@ function loadOrCreateKey(file: string): KeyObject {
   return privateKey;
 }
 
-async function readBody(req: IncomingMessage): Promise<URLSearchParams> {
+/** The form, or undefined when it passes the body limit (then the connection is closed). */
+async function readBody(req: IncomingMessage): Promise<URLSearchParams | undefined> {
   const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > BODY_LIMIT_BYTES) return undefined;
+    chunks.push(c as Buffer);
+  }
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
@@ -77,6 +84,8 @@ export function createLocalIssuer(opts: {
         iss: issuer,
         aud: audience,
         token_use: 'id',
+        // Each token its own id, as Cognito's: a sign-out refuses exactly the one signed out.
+        jti: b64url(randomBytes(16)),
         auth_time: iat,
         iat,
         exp: iat + 3600,
@@ -86,15 +95,40 @@ export function createLocalIssuer(opts: {
     return `${header}.${payload}.${b64url(signature)}`;
   }
 
-  function send(
+  /** Every reply with the app's security headers (the same function as the gateway's and the handlers'). */
+  async function send(
     res: ServerResponse,
     status: number,
     body: string,
     type = 'text/html; charset=utf-8',
     extra = {},
   ) {
-    res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...extra });
+    const security = await securityHeaders({ publicBaseUrl: opts.baseUrl, authDomain: issuer }, type);
+    res.writeHead(status, { ...security, 'content-type': type, 'cache-control': 'no-store', ...extra });
     res.end(body);
+  }
+
+  /** A form post: from the app's own origin (CSRF) and within the body limit, or refused here. */
+  async function postedForm(req: IncomingMessage, res: ServerResponse): Promise<URLSearchParams | undefined> {
+    const headers = { origin: req.headers.origin, referer: req.headers.referer };
+    if (!isSameOriginRequest(headers, opts.baseUrl)) {
+      await send(
+        res,
+        403,
+        'Cross-site request refused / Formuläret kom inte från Stegvis egna sidor',
+        'text/plain; charset=utf-8',
+        { connection: 'close' },
+      );
+      return undefined;
+    }
+    if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) {
+      await send(res, 413, 'Payload Too Large', 'text/plain; charset=utf-8', { connection: 'close' });
+      return undefined;
+    }
+    const form = await readBody(req);
+    if (!form)
+      await send(res, 413, 'Payload Too Large', 'text/plain; charset=utf-8', { connection: 'close' });
+    return form;
   }
 
   function signInPage(q: URLSearchParams, error?: string) {
@@ -134,14 +168,14 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
     if (!url.pathname.startsWith('/local-auth/')) return false;
     const path = url.pathname.slice('/local-auth'.length);
     if (req.method === 'GET' && path === '/.well-known/jwks.json') {
-      send(
+      await send(
         res,
         200,
         JSON.stringify({ keys: [{ ...jwk, kid, alg: 'RS256', use: 'sig' }] }),
         'application/json',
       );
     } else if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
-      send(
+      await send(
         res,
         200,
         JSON.stringify({
@@ -154,17 +188,19 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
       );
     } else if (req.method === 'GET' && path === '/oauth2/authorize') {
       if (!validClient(url.searchParams) || url.searchParams.get('code_challenge_method') !== 'S256')
-        send(res, 400, 'Invalid client, redirect URI or PKCE method', 'text/plain; charset=utf-8');
-      else send(res, 200, signInPage(url.searchParams));
+        await send(res, 400, 'Invalid client, redirect URI or PKCE method', 'text/plain; charset=utf-8');
+      else await send(res, 200, signInPage(url.searchParams));
     } else if (req.method === 'POST' && path === '/oauth2/authorize') {
-      const form = await readBody(req);
+      const form = await postedForm(req, res);
+      if (!form) return true;
       const chosen = form.get('sub');
       const user = opts.users.enabledUser(chosen);
       const known = opts.users.list().some((u) => u.sub === chosen);
-      if (!validClient(form)) send(res, 400, 'Invalid client or redirect URI', 'text/plain; charset=utf-8');
+      if (!validClient(form))
+        await send(res, 400, 'Invalid client or redirect URI', 'text/plain; charset=utf-8');
       else if (!user && known)
-        send(res, 403, signInPage(form, 'Kontot är avstängt / The account is disabled'));
-      else if (!user) send(res, 400, signInPage(form, 'Välj en användare / Choose a user'));
+        await send(res, 403, signInPage(form, 'Kontot är avstängt / The account is disabled'));
+      else if (!user) await send(res, 400, signInPage(form, 'Välj en användare / Choose a user'));
       else {
         const code = b64url(randomBytes(24));
         const redirectUri = form.get('redirect_uri') ?? '';
@@ -177,10 +213,15 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
         const target = new URL(redirectUri);
         target.searchParams.set('code', code);
         target.searchParams.set('state', form.get('state') ?? '');
-        send(res, 302, '', 'text/plain', { location: target.toString() });
+        await send(res, 302, '', 'text/plain', { location: target.toString() });
       }
     } else if (req.method === 'POST' && path === '/oauth2/token') {
+      // A server-to-server call of the auth handler (no browser, no Origin), as Cognito's token endpoint.
       const form = await readBody(req);
+      if (!form) {
+        await send(res, 413, 'Payload Too Large', 'text/plain; charset=utf-8', { connection: 'close' });
+        return true;
+      }
       const code = codes.get(form.get('code') ?? '');
       codes.delete(form.get('code') ?? '');
       const verifier = form.get('code_verifier') ?? '';
@@ -194,9 +235,9 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
         form.get('redirect_uri') !== code.redirectUri ||
         challenge !== code.challenge
       )
-        send(res, 400, JSON.stringify({ error: 'invalid_grant' }), 'application/json');
+        await send(res, 400, JSON.stringify({ error: 'invalid_grant' }), 'application/json');
       else
-        send(
+        await send(
           res,
           200,
           JSON.stringify({
@@ -214,9 +255,9 @@ ${error ? `<p class="err" role="alert">${escapeHtml(error)}</p>` : ''}
       } catch {
         sameOrigin = false;
       }
-      send(res, 302, '', 'text/plain', { location: sameOrigin ? target : `${opts.baseUrl}/` });
+      await send(res, 302, '', 'text/plain', { location: sameOrigin ? target : `${opts.baseUrl}/` });
     } else {
-      send(res, 404, 'Not found', 'text/plain');
+      await send(res, 404, 'Not found', 'text/plain');
     }
     return true;
   }

@@ -21,7 +21,9 @@ const DAY = 86_400_000;
 const stockholmDay = (ms: number) =>
   new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date(ms));
 
-export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: number }) {
+export async function runDemo(o: { baseUrl: string; sesUrl?: string; log?: Log; maxWaitMs?: number }) {
+  // The local inbox (/health names no addresses): given, or on this machine at STEGVIS_SES_PORT.
+  const sesUrl = o.sesUrl ?? `http://127.0.0.1:${process.env.STEGVIS_SES_PORT ?? 8005}`;
   const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
   const health = async () => (await (await fetch(`${o.baseUrl}/health`)).json()) as Health;
   const h = await health();
@@ -119,12 +121,9 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
   const emails = new Map<string, string>();
   /** The participant's own link in the latest invitation to them (read from the local inbox). */
   const participantLink = async (caseId: string) => {
-    const ses = (await (await fetch(`${o.baseUrl}/health`)).json()) as {
-      services?: { ses?: { url?: string } };
-    };
     const to = emails.get(caseId) ?? '';
     return poll('the participant’s link', async () => {
-      const store = (await (await fetch(`${ses.services?.ses?.url}/store`)).json()) as {
+      const store = (await (await fetch(`${sesUrl}/store`)).json()) as {
         emails: { destination: { to: string[] }; body: { text?: string } }[];
       };
       const mine = store.emails.filter((m) => m.destination.to.join(',').includes(to));
@@ -199,7 +198,7 @@ export async function runDemo(o: { baseUrl: string; log?: Log; maxWaitMs?: numbe
   // The participant answers through their own link: coming.
   const answer = await fetch(`${o.baseUrl}${await participantLink(invited)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: o.baseUrl },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(o.baseUrl).origin },
     body: 'answer=coming&message=',
   });
   if (answer.status !== 200) throw new Error(`the participant's answer: ${answer.status}`);

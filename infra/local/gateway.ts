@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type RouteDef, routeKey, routes } from '#functions/routes';
+import { BODY_LIMIT_BYTES, type SecuritySettings, securityHeaders } from '#http/security';
+import { escapeHtml } from '#web/html';
+import { type SecurityTextKey, securityText } from '#web/security-texts';
 
 /**
  * The local HTTP gateway: serves the route table by calling the same handler modules Lambda
@@ -16,6 +19,8 @@ export interface GatewayOptions {
   /** Host-only paths (health, local sign-in); return true when handled. */
   extra: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>;
   log: (msg: string, data?: Record<string, unknown>) => void;
+  /** The app's origin and sign-in domain: the security headers of the gateway's own replies. */
+  security: SecuritySettings;
 }
 
 interface CompiledRoute {
@@ -35,6 +40,15 @@ function compile(r: RouteDef): CompiledRoute {
 
 const compiled = routes.map(compile);
 
+/** A path segment that is not valid percent-encoding (`%E0%A4%A`): the request is malformed (400). */
+export class BadRequestError extends Error {
+  override name = 'BadRequestError';
+}
+
+class TooLargeError extends Error {
+  override name = 'TooLargeError';
+}
+
 export function matchRoute(method: string, path: string) {
   for (const c of compiled) {
     if (c.route.method !== method) continue;
@@ -42,22 +56,88 @@ export function matchRoute(method: string, path: string) {
     if (!m) continue;
     const pathParameters: Record<string, string> = {};
     c.params.forEach((p, i) => {
-      pathParameters[p] = decodeURIComponent(m[i + 1] ?? '');
+      try {
+        pathParameters[p] = decodeURIComponent(m[i + 1] ?? '');
+      } catch {
+        throw new BadRequestError(`Bad percent-encoding in path parameter ${p}`);
+      }
     });
     return { route: c.route, pathParameters };
   }
   return undefined;
 }
 
-async function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<Buffer> {
+/** The body, up to the one limit the handlers take; a chunked body that passes it stops there. */
+async function readBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > limit) throw new Error('Body too large');
+    if (size > limit) throw new TooLargeError('Body too large');
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** Whether the request announces a body (a length, or chunks). */
+const hasBody = (req: IncomingMessage) =>
+  Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+
+const langOf = (req: IncomingMessage, url: URL | undefined): 'sv' | 'en' =>
+  url?.searchParams.get('lang') === 'en' || /(?:^|;\s*)lang=en(?:;|$)/.test(req.headers.cookie ?? '')
+    ? 'en'
+    : 'sv';
+
+/**
+ * A reply of the gateway itself (or of the host's own paths): the same security headers as the
+ * handlers' responses, `connection: close` when the request's body was left unread.
+ */
+export async function writeOwn(
+  res: ServerResponse,
+  security: SecuritySettings,
+  status: number,
+  contentType: string,
+  body: string,
+  extra: Record<string, string> = {},
+) {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, {
+    ...(await securityHeaders(security, contentType)),
+    'content-type': contentType,
+    'cache-control': 'no-store',
+    ...extra,
+  });
+  res.end(body);
+}
+
+/** The gateway's own refusal: a short page for people (sv/en), JSON for the API and unknown paths. */
+async function refuse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  o: GatewayOptions,
+  status: number,
+  key: SecurityTextKey | undefined,
+  message: string,
+  o2: { page: boolean; url?: URL; close?: boolean },
+) {
+  const extra: Record<string, string> = o2.close ? { connection: 'close' } : {};
+  if (!o2.page || !key) {
+    await writeOwn(res, o.security, status, 'application/json', JSON.stringify({ message }), extra);
+    return;
+  }
+  const lang = langOf(req, o2.url);
+  const text = escapeHtml(securityText(lang, key));
+  await writeOwn(
+    res,
+    o.security,
+    status,
+    'text/html; charset=utf-8',
+    `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${text}</title></head><body><main><h1>${text}</h1><p><a href="/">Stegvis</a></p></main></body></html>`,
+    extra,
+  );
 }
 
 export function toEvent(
@@ -114,7 +194,7 @@ export function toEvent(
   };
 }
 
-function writeResult(res: ServerResponse, result: unknown) {
+function writeResult(res: ServerResponse, result: unknown, extra: Record<string, string> = {}) {
   if (
     typeof result === 'string' ||
     result === undefined ||
@@ -127,40 +207,64 @@ function writeResult(res: ServerResponse, result: unknown) {
   }
   const r = result as APIGatewayProxyStructuredResultV2;
   const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(r.headers ?? {})) headers[k] = String(v);
+  for (const [k, v] of Object.entries(r.headers ?? {})) if (v !== undefined) headers[k] = String(v);
   if (r.cookies?.length) headers['set-cookie'] = r.cookies;
+  Object.assign(headers, extra);
   res.writeHead(r.statusCode ?? 200, headers);
   res.end(r.body ? (r.isBase64Encoded ? Buffer.from(r.body, 'base64') : r.body) : undefined);
 }
 
+/**
+ * Order per request: the host's own paths; the route (a malformed path is 400, an unknown one
+ * 404); the authorizer, before any body is read; then the body up to the limit (413 beyond it,
+ * from Content-Length before reading, or as soon as chunks pass it); then the handler. A request
+ * to a non-public route without a session goes to its handler without its body, which answers as
+ * it always does (sign-in redirect for pages, 401 for the API); the body is never read.
+ */
 export function startGateway(o: GatewayOptions): Promise<Server> {
   const server = createServer(async (req, res) => {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+    let url: URL | undefined;
+    let page = false;
     try {
+      try {
+        url = new URL(req.url ?? '/', 'http://gateway.local');
+      } catch {
+        throw new BadRequestError('Unreadable request target');
+      }
       if (await o.extra(req, res, url)) return;
       const match = matchRoute(req.method ?? 'GET', url.pathname);
       if (!match) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ message: 'Not Found' }));
+        await refuse(req, res, o, 404, undefined, 'Not Found', { page: false });
         return;
       }
-      const event = toEvent(req, url, await readBody(req), match.route, match.pathParameters) as Record<
+      page = match.route.kind === 'page';
+      const event = toEvent(req, url, Buffer.alloc(0), match.route, match.pathParameters) as Record<
         string,
         unknown
       > & {
         requestContext: Record<string, unknown>;
       };
+      let signedIn = match.route.roles === 'public';
       if (match.route.roles !== 'public') {
         const auth = await o.invokeAuthorizer({ ...event, type: 'REQUEST' });
         if (!auth.isAuthorized) {
-          res.writeHead(403, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ message: 'Forbidden' }));
+          await refuse(req, res, o, 403, undefined, 'Forbidden', { page: false, close: hasBody(req) });
           return;
         }
         event.requestContext.authorizer = { lambda: auth.context ?? {} };
+        signedIn = auth.context?.authenticated === true;
       }
-      writeResult(res, await o.invokeHttp(match.route.handler, event));
+      let unread = false;
+      if (signedIn && hasBody(req)) {
+        if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES)
+          throw new TooLargeError('Body too large');
+        const body = await readBody(req);
+        Object.assign(event, toEvent(req, url, body, match.route, match.pathParameters), {
+          requestContext: event.requestContext,
+        });
+      } else unread = hasBody(req);
+      writeResult(res, await o.invokeHttp(match.route.handler, event), unread ? { connection: 'close' } : {});
       o.log('request', {
         method: req.method,
         route: routeKey(match.route),
@@ -168,9 +272,15 @@ export function startGateway(o: GatewayOptions): Promise<Server> {
         ms: Date.now() - started,
       });
     } catch (err) {
-      o.log('gateway error', { error: (err as Error).name, message: (err as Error).message });
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: 'Internal Server Error' }));
+      const name = (err as Error).name;
+      if (err instanceof BadRequestError)
+        await refuse(req, res, o, 400, 'badRequest', 'Bad Request', { page: true, url, close: hasBody(req) });
+      else if (err instanceof TooLargeError)
+        await refuse(req, res, o, 413, 'tooLarge', 'Payload Too Large', { page, url, close: true });
+      else {
+        o.log('gateway error', { error: name, message: (err as Error).message });
+        await refuse(req, res, o, 500, undefined, 'Internal Server Error', { page: false, close: true });
+      }
     }
   });
   return new Promise((resolve, reject) => {

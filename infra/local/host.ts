@@ -15,7 +15,7 @@ import type { RouteDef } from '#functions/routes';
 import { TASKS, WORKFLOWS } from '#functions/tasks/registry';
 import { createLocalIssuer, LOCAL_USERS } from './auth-issuer.ts';
 import { loadClockAnchor } from './clock-anchor.ts';
-import { startGateway } from './gateway.ts';
+import { startGateway, writeOwn } from './gateway.ts';
 import { invoke } from './lambda-runtime.ts';
 import { startMailDesk } from './mail-desk.ts';
 import { persistLocalMail } from './mail-store.ts';
@@ -234,16 +234,12 @@ export async function startLocalHost(o: HostOptions) {
       };
       const services = {
         dynamodb: {
-          url: urls.dynamodb,
           state: await probe(() => dynamo.client.send(new ListTablesCommand({ Limit: 1 }))),
         },
         stepFunctions: {
-          url: urls.stepFunctions,
           state: await probe(() => sfnClient.send(new ListStateMachinesCommand({}))),
         },
         ses: {
-          url: urls.ses,
-          inbox: urls.inbox,
           state: await probe(async () => {
             const r = await fetch(`${urls.ses}/store?since=${Math.floor(Date.now() / 1000)}`, {
               signal: AbortSignal.timeout(2000),
@@ -251,25 +247,23 @@ export async function startLocalHost(o: HostOptions) {
             if (!r.ok) throw new Error(String(r.status));
           }),
         },
-        gateway: { url: baseUrl, state: 'up' },
+        gateway: { state: 'up' },
       };
       const ok = Object.values(services).every((s) => s.state === 'up');
       return {
-        status: ok ? 'ok' : 'degraded',
+        status: ok ? 'up' : 'down',
         timeScale: anchor.scale,
         now: new Date(clock.now()).toISOString(),
         services,
       };
     };
 
+    const security = { publicBaseUrl: baseUrl, authDomain: issuer.domain };
     const extra = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
       if (url.pathname === '/health' && req.method === 'GET') {
+        // Up or down per service, no addresses or ports (those are in the start-up log).
         const h = await health();
-        res.writeHead(h.status === 'ok' ? 200 : 503, {
-          'content-type': 'application/json',
-          'cache-control': 'no-store',
-        });
-        res.end(JSON.stringify(h));
+        await writeOwn(res, security, h.status === 'up' ? 200 : 503, 'application/json', JSON.stringify(h));
         return true;
       }
       if (await users.handleCognitoApi(req, res, url)) return true;
@@ -287,6 +281,7 @@ export async function startLocalHost(o: HostOptions) {
         }>,
       extra,
       log: o.log,
+      security,
     });
     stops.push(
       () =>

@@ -28,6 +28,11 @@ export class Session {
     const url = path.startsWith('http') ? path : `${this.baseUrl}${path}`;
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set('cookie', this.cookieHeader());
+    // As a browser does: a state-changing request says which origin it comes from (the app's CSRF
+    // rule refuses one without it). A test may set its own to prove the refusal.
+    const method = (init.method ?? 'GET').toUpperCase();
+    if (method !== 'GET' && method !== 'HEAD' && !headers.has('origin'))
+      headers.set('origin', new URL(url).origin);
     let body = init.body;
     if (init.form) {
       headers.set('content-type', 'application/x-www-form-urlencoded');
@@ -36,6 +41,11 @@ export class Session {
     const res = await fetch(url, { ...init, body, headers, redirect: 'manual' });
     this.keep(res);
     return res;
+  }
+
+  /** A cookie this session holds (e.g. to replay it elsewhere). */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
   }
 
   get(path: string) {

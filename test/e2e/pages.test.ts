@@ -41,7 +41,7 @@ let api: Session;
 
 beforeAll(async () => {
   host = await startTestHost({ timeScale: 20_000 });
-  cases = (await runDemo({ baseUrl: host.baseUrl, log: () => undefined })).created;
+  cases = (await runDemo({ baseUrl: host.baseUrl, sesUrl: host.sesUrl, log: () => undefined })).created;
   api = await new Session(host.baseUrl).signIn(USERS.admin);
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -338,10 +338,16 @@ describe.sequential('referral, study visit and run history in the browser', () =
     expect(data.submissionId).toMatch(/^[A-Za-z0-9-]{16,64}$/);
 
     // A person double-clicks the button; meanwhile the same form instance is posted twice more
-    // (a retry from the network, a resubmit after Back).
+    // (a retry from the network, a resubmit after Back). A browser sends its Origin on a post; the
+    // API request context does not, so it says it (the app refuses posts without one).
+    const origin = new URL(host.baseUrl).origin;
     const button = page.getByRole('button', { name: 'Skicka anvisning' });
     const [reposts] = await Promise.all([
-      Promise.all([1, 2].map(() => page.request.post('/referrals', { form: data, maxRedirects: 0 }))),
+      Promise.all(
+        [1, 2].map(() =>
+          page.request.post('/referrals', { form: data, maxRedirects: 0, headers: { origin } }),
+        ),
+      ),
       button.dblclick(),
     ]);
     await page.waitForURL(/\/cases\/[a-z0-9]+\?submitted=1$/);

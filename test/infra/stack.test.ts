@@ -428,7 +428,13 @@ describe('Accounts (the staff directory)', () => {
     const withCognito = ofType('AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Properties?.PolicyDocument).includes('cognito-idp:'))
       .map(([, p]) => prop<{ Ref: string }[]>(p, 'Roles')[0]?.Ref);
-    expect(withCognito).toEqual([logicalId(stack.functions.http.staff.executionRole)]);
+    // The auth handler's sign-out besides (its own test below).
+    expect(withCognito.sort()).toEqual(
+      [
+        logicalId(stack.functions.http.staff.executionRole),
+        logicalId(stack.functions.http.auth.executionRole),
+      ].sort(),
+    );
     const cognito = statements(stack.functions.http.staff).filter((st) =>
       actionsOf(st).some((a) => a.startsWith('cognito-idp:')),
     );
@@ -447,6 +453,23 @@ describe('Accounts (the staff directory)', () => {
     expect(cognito[0]?.Resource).toEqual({
       'Fn::GetAtt': [logicalId(stack.auth.userPool), 'Arn'],
     });
+  });
+
+  it('lets the auth handler sign an account out (global sign-out on the pool, nothing else) and write its mark', () => {
+    const cognito = statements(stack.functions.http.auth).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('cognito-idp:')),
+    );
+    expect(cognito).toHaveLength(1);
+    expect(actionsOf(cognito[0] as { Action: string[] })).toEqual(['cognito-idp:AdminUserGlobalSignOut']);
+    expect(cognito[0]?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(stack.auth.userPool), 'Arn'] });
+    const actions = statements(stack.functions.http.auth).flatMap(actionsOf);
+    expect(actions).toContain('dynamodb:GetItem');
+    expect(actions).toContain('dynamodb:UpdateItem');
+    const env = prop<{ Variables: Record<string, unknown> }>(
+      resources[logicalId(stack.functions.http.auth)],
+      'Environment',
+    ).Variables;
+    expect(env.USER_POOL_ID).toEqual({ Ref: logicalId(stack.auth.userPool) });
   });
 
   it('gives the staff handler the user pool id', () => {

@@ -15,7 +15,11 @@ afterAll(async () => {
 describe('demo seed', () => {
   it('creates placements in every phase through the routes, with real runs and mail', async () => {
     const lines: string[] = [];
-    const { created, skipped } = await runDemo({ baseUrl: host.baseUrl, log: (l) => lines.push(l) });
+    const { created, skipped } = await runDemo({
+      baseUrl: host.baseUrl,
+      sesUrl: host.sesUrl,
+      log: (l) => lines.push(l),
+    });
     expect(skipped).toEqual([]);
     const phases = [
       'queued',

@@ -55,7 +55,7 @@ describe('a test host', () => {
       // The same data: the table and the seeded units are there already.
       expect(second.output()).not.toContain('created table');
       const health = (await (await fetch(`${second.baseUrl}/health`)).json()) as { status: string };
-      expect(health.status).toBe('ok');
+      expect(health.status).toBe('up');
       expect(dynamoDbLocalOn(first.dataDir)).toHaveLength(1);
     } finally {
       await second.stop();

@@ -68,11 +68,15 @@ afterAll(async () => {
 });
 
 describe('the local host', () => {
-  it('reports every local service in /health', async () => {
+  it('reports every local service in /health, naming no address', async () => {
     const r = await fetch(`${host.baseUrl}/health`);
     expect(r.status).toBe(200);
-    const h = (await r.json()) as { status: string; services: Record<string, { state: string }> };
-    expect(h.status).toBe('ok');
+    const text = await r.text();
+    expect(text).not.toMatch(/https?:|localhost|127\.0\.0\.1|url/i);
+    for (const u of [host.baseUrl, host.sesUrl, host.sfnUrl, host.dynamoUrl])
+      expect(text).not.toContain(new URL(u).port);
+    const h = JSON.parse(text) as { status: string; services: Record<string, { state: string }> };
+    expect(h.status).toBe('up');
     expect(Object.keys(h.services).sort()).toEqual(['dynamodb', 'gateway', 'ses', 'stepFunctions']);
     for (const s of Object.values(h.services)) expect(s.state).toBe('up');
   });

@@ -209,6 +209,18 @@ export class MemoryRepo implements CaseRepository {
   async isStaffDisabled(sub: string) {
     return this.disabledStaff.has(sub);
   }
+  readonly signedOut = new Map<string, { signedOutAtSec: number; revokedJtis: string[] }>();
+  async staffSessionMark(sub: string) {
+    return { disabled: this.disabledStaff.has(sub), ...this.signedOut.get(sub) };
+  }
+  async markSignedOut(sub: string, o: { atSec: number; jti?: string }) {
+    const before = this.signedOut.get(sub);
+    const kept = before?.signedOutAtSec === o.atSec ? before.revokedJtis : [];
+    this.signedOut.set(sub, {
+      signedOutAtSec: Math.max(o.atSec, before?.signedOutAtSec ?? 0),
+      revokedJtis: o.jti ? [...kept, o.jti] : kept,
+    });
+  }
 }
 
 export class RecordingMail implements MailPort {

@@ -84,6 +84,11 @@ describe('the local user pool', () => {
     expect(store.enabledUser(sub)?.name).toBe('Nora Ny');
   });
 
+  it('answers the global sign-out of a sign-out (AdminUserGlobalSignOut), for known accounts only', async () => {
+    await expect(directory.signOut(LOCAL_USERS[0]?.sub ?? '')).resolves.toBeUndefined();
+    await expect(directory.signOut('no-such-sub')).rejects.toMatchObject({ name: 'UserNotFoundException' });
+  });
+
   it('answers an unknown account and a foreign pool with Cognito’s errors', async () => {
     await expect(directory.setEnabled('no-such-sub', false)).rejects.toMatchObject({
       name: 'UserNotFoundException',

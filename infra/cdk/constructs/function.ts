@@ -193,6 +193,22 @@ export class StegvisFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * USER_POOL_ID + Cognito's global sign-out of an account on that one pool, nothing else: the
+   * auth handler's POST /auth/logout revokes the signed-out account's refresh tokens.
+   */
+  bindSignOut(userPool: IUserPool): this {
+    this.addEnvironment('USER_POOL_ID', userPool.userPoolId);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['cognito-idp:AdminUserGlobalSignOut'],
+        resources: [userPool.userPoolArn],
+      }),
+    );
+    return this;
+  }
+
   /** MAIL_FROM + SES_CONFIGURATION_SET + ses:SendEmail/SendRawEmail on the identity and configuration set. */
   bindMail(mail: StegvisMail): this {
     this.addEnvironments(mail.environment);

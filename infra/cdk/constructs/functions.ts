@@ -28,6 +28,8 @@ interface Access {
   readonly workflow?: boolean;
   /** May manage the accounts of the Cognito user pool (the staff directory's operations only). */
   readonly staffDirectory?: boolean;
+  /** May sign an account out everywhere (Cognito's AdminUserGlobalSignOut on the pool, only). */
+  readonly signOut?: boolean;
   readonly timeout?: Duration;
 }
 
@@ -36,9 +38,12 @@ interface Access {
  * adapters): keep in step with the handlers. A missing grant shows up as AccessDenied at run time.
  */
 export const HTTP_ACCESS: Record<HttpHandlerName, Access> = {
-  /** OAuth code exchange with Cognito over HTTPS: no AWS permissions. */
-  auth: {},
-  /** The "To do" worklist reads the cases. */
+  /**
+   * OAuth code exchange with Cognito over HTTPS; sign-out writes the account's mark (signed out
+   * at, the token's id) and signs the account out in Cognito.
+   */
+  auth: { table: 'readWrite', signOut: true },
+  /** The "To do" worklist reads the cases; /health reads one key. */
   home: { table: 'read' },
   /** Creates cases and starts their workflow. */
   referrals: { table: 'readWrite', workflow: true },
@@ -158,6 +163,7 @@ export class StegvisFunctions extends Construct {
       if (access.table) fn.bindTable(props.data, access.table);
       if (access.mail) fn.bindMail(props.mail);
       if (access.staffDirectory) fn.bindStaffDirectory(props.auth.userPool);
+      if (access.signOut) fn.bindSignOut(props.auth.userPool);
       this.all.set(relative('functions', entry).replace(/\.ts$/, ''), fn);
       return fn;
     };
