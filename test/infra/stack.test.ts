@@ -508,6 +508,28 @@ describe('stack', () => {
     expect(actions).not.toContain('ses:SendEmail');
   });
 
+  it('runs the retention job daily, allowed to read and write the table only', () => {
+    const job = stack.functions.jobs.retention;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(job), 'Arn'] } })]),
+    });
+    const policies = ofType('AWS::IAM::Policy').filter(
+      ([, p]) => prop<{ Ref: string }[]>(p, 'Roles')[0]?.Ref === logicalId(job.executionRole),
+    );
+    const actions = JSON.stringify(policies.map(([, p]) => p.Properties?.PolicyDocument));
+    for (const action of ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'])
+      expect(actions).toContain(action);
+    for (const action of ['ses:SendEmail', 'states:StartExecution']) expect(actions).not.toContain(action);
+  });
+
+  it('lets DynamoDB expire items by their expiresAt (links, mail ledger, audit events)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
   it('outputs the API URL, user pool and client ids, table name and state machine ARN', () => {
     const outputs = Object.keys(template.toJSON().Outputs ?? {});
     expect(outputs).toEqual(

@@ -84,6 +84,8 @@ export const TASK_ACCESS: Record<TaskName, Access> = {
 /** Continues every active case whose phase has no running execution (reads and writes cases, starts executions). */
 export const JOB_ACCESS: Record<JobName, Access> = {
   reconcile: { table: 'readWrite', workflow: true, timeout: Duration.minutes(5) },
+  /** Removes personal data past its retention period (reads and writes the table only). */
+  retention: { table: 'readWrite', timeout: Duration.minutes(5) },
 };
 
 /** Marks an address on a case undeliverable and tells the coordinators (reads and writes cases, sends mail). */
@@ -118,7 +120,7 @@ export class StegvisFunctions extends Construct {
   readonly http: Record<HttpHandlerName, StegvisFunction>;
   readonly authorizer: StegvisFunction;
   readonly tasks: Record<TaskName, StegvisFunction>;
-  /** Scheduled jobs (the reconciler). */
+  /** Scheduled jobs (the reconciler, the retention job). */
   readonly jobs: Record<JobName, StegvisFunction>;
   /** Handlers of AWS events (SES bounces and complaints). */
   readonly events: Record<EventHandlerName, StegvisFunction>;
@@ -204,7 +206,8 @@ export class StegvisFunctions extends Construct {
         `Stegvis scheduled job ${job.name}`,
         JOB_ACCESS[job.name],
       );
-      fn.bindStateMachine(props.placementStateMachineArn, stateMachineName(this, 'placement'));
+      if (JOB_ACCESS[job.name].workflow)
+        fn.bindStateMachine(props.placementStateMachineArn, stateMachineName(this, 'placement'));
       new Rule(this, `Job${pascal(job.name)}Schedule`, {
         description: `Runs the Stegvis job ${job.name}`,
         schedule: Schedule.expression(job.schedule),
