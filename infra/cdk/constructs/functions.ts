@@ -49,6 +49,11 @@ export const HTTP_ACCESS: Record<HttpHandlerName, Access> = {
    * audit log, stop, start and continue runs, and send invitations and reminders again.
    */
   admin: { table: 'readWrite', workflow: true, mail: true },
+  /**
+   * Register extracts and erasure: reads and writes cases and the audit log; an erasure closes an
+   * active case first (stops its run, sends the calendar cancellations).
+   */
+  privacy: { table: 'readWrite', workflow: true, mail: true },
   /** A participant's link: reads the link and records the answer on the case. */
   answers: { table: 'readWrite' },
   /** Dashboards, the ESF+ report and the CSV exports read every case, a page at a time. */
