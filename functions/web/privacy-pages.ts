@@ -26,8 +26,8 @@ const dd = (label: string, value: unknown) =>
 
 function periodText(lang: Lang, r: RetentionRule) {
   const parts = [
-    ...(r.period.years ? [L(lang, 'years', { n: r.period.years })] : []),
-    ...(r.period.days ? [L(lang, 'days', { n: r.period.days })] : []),
+    ...(r.period.years ? [L(lang, 'pvYears', { n: r.period.years })] : []),
+    ...(r.period.days ? [L(lang, 'pvDays', { n: r.period.days })] : []),
   ];
   return `${parts.join(' + ')} ${L(lang, `from_${r.from}`)}`;
 }
@@ -84,7 +84,7 @@ function caseSections(
   );
   section(
     'sec_referral',
-    html`<dl>${dd(L(lang, 'referredOn'), when(lang, c.createdAt))}${dd(t(lang, 'status'), tDynamic(lang, `status_${c.status}`))}${dd(t(lang, 'phase'), tDynamic(lang, `phase_${c.phase}`))}${dd(t(lang, 'unit'), unit)}${dd(t(lang, 'period'), `${c.plannedStart} – ${c.plannedEnd}`)}${dd(t(lang, 'placementAgreementRef'), c.placementAgreementRef)}${dd(t(lang, 'caseOfficer'), `${c.caseOfficer.name}, ${c.caseOfficer.organisationName}`)}${dd(L(lang, 'caseOfficerContact'), [c.caseOfficer.email, c.caseOfficer.phone].filter(Boolean).join(', '))}${c.intake ? dd(L(lang, 'intakeDecision'), `${L(lang, `intake_${c.intake.decision}`)}${c.intake.reason ? `: ${c.intake.reason}` : ''}`) : ''}${c.supervisor ? dd(L(lang, 'supervisorName'), `${c.supervisor.name}, ${c.supervisor.email}`) : ''}${c.closure ? dd(L(lang, 'closureReason'), `${when(lang, c.closure.closedAt)}: ${c.closure.reason}`) : ''}</dl>`,
+    html`<dl>${dd(L(lang, 'referredOn'), when(lang, c.createdAt))}${dd(t(lang, 'status'), tDynamic(lang, `status_${c.status}`))}${dd(t(lang, 'phase'), tDynamic(lang, `phase_${c.phase}`))}${dd(t(lang, 'unit'), unit)}${dd(t(lang, 'period'), `${c.plannedStart} – ${c.plannedEnd}`)}${dd(t(lang, 'placementAgreementRef'), c.placementAgreementRef)}${dd(t(lang, 'caseOfficer'), `${c.caseOfficer.name}, ${c.caseOfficer.organisationName}`)}${dd(L(lang, 'caseOfficerContact'), [c.caseOfficer.email, c.caseOfficer.phone].filter(Boolean).join(', '))}${c.intake ? dd(L(lang, 'intakeDecision'), `${L(lang, `pvIntake_${c.intake.decision}`)}${c.intake.reason ? `: ${c.intake.reason}` : ''}`) : ''}${c.supervisor ? dd(L(lang, 'supervisorName'), `${c.supervisor.name}, ${c.supervisor.email}`) : ''}${c.closure ? dd(L(lang, 'closureReason'), `${when(lang, c.closure.closedAt)}: ${c.closure.reason}`) : ''}</dl>`,
   );
   const s = c.entryStatistics;
   if (s)
@@ -114,7 +114,7 @@ function caseSections(
       'sec_meetings',
       html`<ul>${meetings.map(
         (m) =>
-          html`<li>${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}, ${m.location}${m.answer ? html`. ${L(lang, 'answer')}: ${L(lang, m.answer.answer === 'coming' ? 'answerComing' : 'answerOtherTime')}${m.answer.message ? html` – ${L(lang, 'answerMessage')}: ”${m.answer.message}”` : ''}` : ''}${m.extra ? html`. ${L(lang, 'declineReason')}: ${m.extra}` : ''}</li>`,
+          html`<li>${L(lang, `meeting_${m.kind}`)}: ${formatDateTime(lang, m.start)}, ${m.location}${m.answer ? html`. ${L(lang, 'pvAnswer')}: ${L(lang, m.answer.answer === 'coming' ? 'answerComing' : 'answerOtherTime')}${m.answer.message ? html` – ${L(lang, 'answerMessage')}: ”${m.answer.message}”` : ''}` : ''}${m.extra ? html`. ${L(lang, 'declineReason')}: ${m.extra}` : ''}</li>`,
       )}</ul>`,
     );
   if (c.plan)
