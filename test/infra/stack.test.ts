@@ -394,6 +394,8 @@ describe('SES', () => {
         stack.functions.events['mail-events'],
         // The console sends an invitation again, or a reminder now.
         stack.functions.http.admin,
+        // An erasure closes an active case first: its calendar cancellations go out.
+        stack.functions.http.privacy,
         // More places in a unit move its queue: the coordinators are told, as when a place frees.
         stack.functions.http.units,
       ]
@@ -406,7 +408,7 @@ describe('SES', () => {
         prop<{ Statement: { Action: string[]; Condition?: unknown }[] }>(p, 'PolicyDocument').Statement,
     );
     const send = statements.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail'));
-    expect(send).toHaveLength(7);
+    expect(send).toHaveLength(8);
     for (const st of send)
       expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@example.org' } });
   });
