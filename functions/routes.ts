@@ -33,6 +33,7 @@ export const HTTP_HANDLERS = [
   'reports',
   'units',
   'staff',
+  'privacy',
 ] as const;
 export type HttpHandlerName = (typeof HTTP_HANDLERS)[number];
 
@@ -152,6 +153,23 @@ export const routes: readonly RouteDef[] = [
       }),
     ),
   ),
+  // Personal data: the register extract (identity number in the form only) and erasure on request.
+  { method: 'GET', path: '/admin/privacy', handler: 'privacy', roles: ['admin'], kind: 'page' },
+  { method: 'POST', path: '/admin/privacy/extract', handler: 'privacy', roles: ['admin'], kind: 'page' },
+  {
+    method: 'GET',
+    path: '/admin/privacy/erase/{caseId}',
+    handler: 'privacy',
+    roles: ['admin'],
+    kind: 'page',
+  },
+  {
+    method: 'POST',
+    path: '/admin/privacy/erase/{caseId}',
+    handler: 'privacy',
+    roles: ['admin'],
+    kind: 'page',
+  },
 ];
 
 export const routeKey = (r: Pick<RouteDef, 'method' | 'path'>) => `${r.method} ${r.path}`;

@@ -33,6 +33,8 @@ import type {
   StaffSessionMark,
   UnitWriteExpectation,
 } from '#core/ports';
+import { personKey } from '#core/reports';
+import { auditExpiresAt, retentionDue } from '#core/retention';
 import type { Unit } from '#core/units';
 
 const SUBMISSION_TTL_S = 30 * 24 * 3600;
@@ -46,6 +48,32 @@ const unitKey = (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'UNIT' });
 const staffKey = (sub: string) => ({ pk: `STAFF#${sub}`, sk: 'STAFF' });
 const mailKey = (i: MailIntent) => ({ pk: `CASE#${i.caseId}`, sk: `MAIL#${i.key}` });
 const KEY_FIELDS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity'] as const;
+
+/**
+ * Beside a case, in its partition: its person lookup (gsi2 by the one-way key of the identity
+ * number, for the register extract) and, once it is closed, its retention key (gsi1 `RETAIN`,
+ * sorted by when its personal data falls due: a sparse index the retention job reads).
+ */
+const personItem = (c: CaseRecord) => ({
+  pk: `CASE#${c.caseId}`,
+  sk: 'PERSON',
+  entity: 'person',
+  gsi2pk: `PERSON#${personKey(c.participant.identityNumber)}`,
+  gsi2sk: c.caseId,
+  caseId: c.caseId,
+});
+const retentionItem = (caseId: string, due: string) => ({
+  pk: `CASE#${caseId}`,
+  sk: 'RETAIN',
+  entity: 'retention',
+  gsi1pk: 'RETAIN',
+  gsi1sk: `${due}#${caseId}`,
+  caseId,
+  due,
+});
+/** Items of a case's partition that the removal of its personal data deletes. */
+const PURGED_PREFIXES = ['ENTRY#', 'MAIL#', 'RETAIN', 'PERSON'];
+const stripTtl = ({ expiresAt: _e, ...rest }: Record<string, unknown>) => rest;
 
 function toCaseItem(c: CaseRecord) {
   const order = `${c.createdAt}#${c.caseId}`;
@@ -181,6 +209,19 @@ export class DynamoCaseRepository implements CaseRepository {
               ...(record.summary ? listingItems(record.summary) : []).map((Item) => ({
                 Put: { TableName: this.table, Item },
               })),
+              ...(record.participant.identityNumber
+                ? [{ Put: { TableName: this.table, Item: personItem(record) } }]
+                : []),
+              ...(retentionDue(record)
+                ? [
+                    {
+                      Put: {
+                        TableName: this.table,
+                        Item: retentionItem(record.caseId, retentionDue(record) as string),
+                      },
+                    },
+                  ]
+                : []),
               // The referring organisations the console filters by (names only; one item each).
               {
                 Put: {
@@ -370,6 +411,10 @@ export class DynamoCaseRepository implements CaseRepository {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       });
+    // A case that closes (its summary changes then) gets its retention key in the same write.
+    const due = retentionDue(next);
+    if (rowsChange && due)
+      items.push({ Put: { TableName: this.table, Item: retentionItem(next.caseId, due) } });
     if (rowsChange) {
       const rows = next.summary ? listingItems(next.summary) : [];
       const kept = new Set(rows.map((r) => r.plpk));
@@ -476,6 +521,7 @@ export class DynamoCaseRepository implements CaseRepository {
             gsi1sk: order,
             ...(e.caseId ? { gsi2pk: `AUDIT#CASE#${e.caseId}`, gsi2sk: order } : {}),
             ...e,
+            expiresAt: auditExpiresAt(e.at),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -497,7 +543,7 @@ export class DynamoCaseRepository implements CaseRepository {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? fromItem<AuditEvent>(out.Item) : undefined;
+    return out.Item ? fromItem<AuditEvent>(stripTtl(out.Item)) : undefined;
   }
 
   async finishAudit(auditId: string, end: Pick<AuditEvent, 'outcome' | 'refusal' | 'detail'>) {
@@ -522,8 +568,8 @@ export class DynamoCaseRepository implements CaseRepository {
     );
   }
 
-  listAudit(q: { caseId?: string }, page: PageRequest): Promise<Page<AuditEvent>> {
-    return this.queryNewestFirst<AuditEvent>(
+  async listAudit(q: { caseId?: string }, page: PageRequest): Promise<Page<AuditEvent>> {
+    const out = await this.queryNewestFirst<Record<string, unknown>>(
       q.caseId ? 'gsi2' : 'gsi1',
       q.caseId ? `AUDIT#CASE#${q.caseId}` : 'AUDIT',
       page,
@@ -532,13 +578,22 @@ export class DynamoCaseRepository implements CaseRepository {
         return m ? { pk: `AUDIT#${m[1]}`, sk: 'AUDIT' } : undefined;
       },
     );
+    return { ...out, items: out.items.map((i) => stripTtl(i) as unknown as AuditEvent) };
   }
 
   async putLink(link: ParticipantLink) {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: `LINK#${link.hash}`, sk: 'LINK', entity: 'link', ...link },
+        // gsi2 by case: the removal of a case's personal data finds its links.
+        Item: {
+          pk: `LINK#${link.hash}`,
+          sk: 'LINK',
+          entity: 'link',
+          gsi2pk: `LINKS#${link.caseId}`,
+          gsi2sk: link.hash,
+          ...link,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -619,6 +674,86 @@ export class DynamoCaseRepository implements CaseRepository {
     } catch (err) {
       if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
     }
+  }
+
+  async listRetentionDue(until: string, page: PageRequest): Promise<Page<{ caseId: string; due: string }>> {
+    let start: Record<string, unknown> | undefined;
+    if (page.after) {
+      const m = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)#([a-z0-9]{8,40})$/.exec(page.after);
+      if (m) start = { ...retentionItem(m[2] as string, m[1] as string) };
+      if (start) start = { pk: start.pk, sk: start.sk, gsi1pk: start.gsi1pk, gsi1sk: start.gsi1sk };
+    }
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :until',
+        ExpressionAttributeValues: { ':pk': 'RETAIN', ':until': `${until}#~` },
+        Limit: page.limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    const last = out.LastEvaluatedKey?.gsi1sk;
+    return {
+      items: (out.Items ?? []).map((i) => ({ caseId: String(i.caseId), due: String(i.due) })),
+      ...(typeof last === 'string' ? { next: last } : {}),
+    };
+  }
+
+  async findCasesByPerson(key: string): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': `PERSON#${key}` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) ids.push(String(i.caseId));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+
+  async purgeCaseItems(caseId: string): Promise<number> {
+    const keys: { pk: string; sk: string }[] = [];
+    const collect = async (
+      input: ConstructorParameters<typeof QueryCommand>[0],
+      keep: (sk: string) => boolean,
+    ) => {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+        for (const i of out.Items ?? [])
+          if (keep(String(i.sk))) keys.push({ pk: String(i.pk), sk: String(i.sk) });
+        start = out.LastEvaluatedKey;
+      } while (start);
+    };
+    await collect(
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': caseKey(caseId).pk },
+        ProjectionExpression: 'pk, sk',
+        ConsistentRead: true,
+      },
+      (sk) => PURGED_PREFIXES.some((p) => sk.startsWith(p)),
+    );
+    await collect(
+      {
+        TableName: this.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `LINKS#${caseId}` },
+      },
+      (sk) => sk === 'LINK',
+    );
+    for (const Key of keys) await this.doc.send(new DeleteCommand({ TableName: this.table, Key }));
+    return keys.length;
   }
 
   async placesInUse(unitId: string) {

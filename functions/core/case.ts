@@ -1,6 +1,7 @@
 import type { IdentityKind } from './personnummer.ts';
 import type { PlacementSummary } from './placements.ts';
 import type { Phase } from './process/declaration.ts';
+import type { AgeBand } from './reports.ts';
 import type { TargetGroup } from './target-groups.ts';
 
 /**
@@ -366,6 +367,12 @@ export interface CaseRecord {
   staff?: Record<string, string>;
   /** The placement at a glance, as the console lists it (computed on every save). */
   summary?: PlacementSummary;
+  /**
+   * Set when the case's personal data was removed (retention.ts: by the retention job, or on a
+   * legal request). What stays are codes, dates and counts, with the identity number's one-way
+   * key and the age band at the training start, so the figures stay the same.
+   */
+  anonymised?: { at: string; by: 'retention' | 'erasure'; personKey: string; ageBand: AgeBand };
   /** Optimistic-locking version, incremented on every write. */
   version: number;
 }

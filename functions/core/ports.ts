@@ -98,6 +98,20 @@ export interface CaseRepository {
   markMailSent(intent: MailIntent, o: { now: number; messageId: string }): Promise<void>;
   /** Gives a claim back after the send failed, so a retry sends at once. */
   releaseMail(intent: MailIntent): Promise<void>;
+  /**
+   * Closed cases whose personal data falls due for removal at or before `until` (ISO), oldest
+   * first, from a sparse index the repository keeps from `retentionDue` (retention.ts): the job
+   * reads only these, never the whole table.
+   */
+  listRetentionDue(until: string, page: PageRequest): Promise<Page<{ caseId: string; due: string }>>;
+  /** The ids of one person's cases, by the one-way key of their identity number (reports.ts). */
+  findCasesByPerson(personKey: string): Promise<string[]>;
+  /**
+   * Deletes what is stored beside a case and could tell about its participant: its entries (talk
+   * notes), its mail-ledger items, its participants' links, its person lookup and its retention
+   * key. Harmless when repeated. Gives the number of items deleted.
+   */
+  purgeCaseItems(caseId: string): Promise<number>;
 }
 
 /** A mail the platform sends once: the case it is about and a key naming what it is for. */
@@ -152,6 +166,8 @@ export interface AuditEvent {
   /** What an action outside a case was about, as an opaque reference (`unit:<id>`, `staff:<sub>`). */
   target?: string;
   outcome: 'pending' | 'done' | 'refused';
+  /** The cases an action outside one case was about (a register extract, an erasure). */
+  caseIds?: string[];
   /** Why it was refused, as a code. */
   refusal?: string;
 }

@@ -248,6 +248,8 @@ export interface Period {
 export interface EsfCaseFact {
   personKey: string;
   birthDate?: string;
+  /** The age band at the training start (kept on a case whose personal data was removed). */
+  ageBand: AgeBand;
   who: Who;
   entry?: EntryStatistics;
   startedOn: string;
@@ -273,9 +275,11 @@ export function esfFact(c: CaseRecord, now: number): EsfCaseFact | undefined {
     };
   const fourWeeks = answer(c.afterClosing.fourWeeks);
   const sixMonths = answer(c.afterClosing.sixMonths);
+  const birthDate = parsed.ok ? parsed.value.birthDate : undefined;
   return {
-    personKey: personKey(c.participant.identityNumber),
-    ...(parsed.ok ? { birthDate: parsed.value.birthDate } : {}),
+    personKey: c.anonymised?.personKey ?? personKey(c.participant.identityNumber),
+    ...(birthDate ? { birthDate } : {}),
+    ageBand: c.anonymised?.ageBand ?? ageBand(birthDate, startedOn),
     who: whoOf(c),
     ...(c.entryStatistics ? { entry: c.entryStatistics } : {}),
     startedOn,
@@ -399,7 +403,7 @@ function entryRowsOf(p: EsfParticipant): EntryRow[] {
   if (status === 'longTermUnemployed') out.push('longTermUnemployed');
   if (status === 'inactive' || status === 'employed') out.push(status);
   if (!status || !LABOUR_MARKET_STATUSES.includes(status)) out.push('statusNotRecorded');
-  const age = ageBand(p.first.birthDate, p.first.startedOn);
+  const age = p.first.ageBand;
   out.push(age === 'unknown' ? 'ageUnknown' : age);
   out.push(e && EDUCATION_LEVELS.includes(e.education) ? e.education : 'educationNotRecorded');
   if (e?.disability === 'yes') out.push('disability');
@@ -536,7 +540,7 @@ export function placementExportRow(c: CaseRecord, units: readonly Unit[], now: n
     increases: c.workingTimeHistory.filter((h) => h.kind === 'increase').length,
     gender: whoOf(c).gender,
     targetGroup: whoOf(c).group,
-    ageBand: fact ? ageBand(fact.birthDate, fact.startedOn) : '',
+    ageBand: fact ? fact.ageBand : '',
     labourMarketStatus: e?.labourMarketStatus ?? '',
     education: e?.education ?? '',
     disability: e?.disability ?? '',

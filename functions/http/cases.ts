@@ -18,6 +18,7 @@ import { correctAddress } from '#core/use-cases/addresses';
 import { recordAfterClosing, recordClosing, repairCase } from '#core/use-cases/closing';
 import { decideIntake } from '#core/use-cases/intake';
 import { cancelMeeting, moveMeeting, scheduleClosing, scheduleFollowUp } from '#core/use-cases/meetings';
+import { auditPersonalRead, personalReadKinds } from '#core/use-cases/privacy';
 import { getVisibleCase } from '#core/use-cases/referrals';
 import { recordPlan, scheduleStartup } from '#core/use-cases/startup';
 import { proposeStudyVisit, recordStudyVisitOutcome } from '#core/use-cases/study-visit';
@@ -46,6 +47,9 @@ async function renderCase(req: Req, extra: Partial<CasePageOpts> = {}, status = 
   const c = await getVisibleCase(deps, signedIn(req), req.params.caseId ?? '');
   const unit = (await deps.repo.listUnits()).find((u) => u.unitId === c.unitId);
   const talks = extra.talks ?? (await deps.repo.listEntries(c.caseId, 'talk'));
+  // Every showing of the identity number or health-related texts is in the audit log.
+  const kinds = personalReadKinds(signedIn(req), c, talks);
+  await auditPersonalRead(deps, signedIn(req), c, kinds, 'casePage');
   return htmlResponse(
     casePage({ lang: req.lang, principal: signedIn(req), c, unit, now: deps.clock.now(), talks, ...extra }),
     status,

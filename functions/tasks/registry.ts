@@ -22,7 +22,11 @@ export type TaskName = (typeof TASKS)[number]['name'];
  * Scheduled jobs (not invoked by a state machine): each a Lambda from `functions/tasks/<name>.ts`
  * on an EventBridge schedule. The local host runs the reconciler at start-up instead.
  */
-export const JOBS = [{ name: 'reconcile', schedule: 'rate(15 minutes)' }] as const;
+export const JOBS = [
+  { name: 'reconcile', schedule: 'rate(15 minutes)' },
+  // Personal data past its retention period (core/retention.ts); the local host runs it at start-up.
+  { name: 'retention', schedule: 'rate(1 day)' },
+] as const;
 export type JobName = (typeof JOBS)[number]['name'];
 
 /**

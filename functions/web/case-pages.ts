@@ -293,7 +293,7 @@ const dd = (label: string, value: unknown) =>
 
 function history(o: CasePageOpts): Raw {
   const { lang, c } = o;
-  const personal = canSeeParticipant(o.principal, c);
+  const personal = canSeeParticipant(o.principal, c) && !c.anonymised;
   const parts: Raw[] = [];
   const views = meetingViews(c);
   if (views.length)
@@ -363,8 +363,9 @@ ${c.afterClosing.sixMonths ? dd(L(lang, 'afterSixMonths'), L(lang, `result_${c.a
 
 export function casePage(o: CasePageOpts) {
   const { lang, c } = o;
-  // Identity, contact details, needs and free-text reasons only for those who need them.
-  const personal = canSeeParticipant(o.principal, c);
+  // Identity, contact details, needs and free-text reasons only for those who need them; none
+  // once the case's personal data has been removed.
+  const personal = canSeeParticipant(o.principal, c) && !c.anonymised;
   const step = currentStep(c);
   const now = o.now ?? Date.now();
   const allowed = step
@@ -391,6 +392,13 @@ export function casePage(o: CasePageOpts) {
         : '–';
   const body = html`<h1>${t(lang, 'caseTitle')} ${c.reference}</h1>
 ${notice}
+${
+  c.anonymised
+    ? html`<div class="notice" role="status">${L(lang, 'erasedBanner')
+        .replace('{by}', L(lang, `erasedBy_${c.anonymised.by}`))
+        .replace('{at}', formatDateTime(lang, c.anonymised.at))}</div>`
+    : ''
+}
 ${c.problem && isStaff(o.principal) ? html`<div class="error-summary" role="alert"><p>${L(lang, 'problemBanner')}</p></div>` : ''}
 ${openMailProblems(c).length && isStaff(o.principal) ? html`<div class="error-summary" role="alert"><p>${L(lang, 'mailProblemBanner')} <a href="#form-correctAddress-h">${L(lang, 'action_correctAddress')}</a></p></div>` : ''}
 <dl>

@@ -87,6 +87,7 @@ function nav(lang: Lang, p: Principal | undefined): Raw {
     ? [
         ['/admin/units', 'navUnits'],
         ['/admin/staff', 'navStaff'],
+        ['/admin/privacy', 'navPrivacy'],
       ]
     : [];
   return html`<nav aria-label="${t(lang, 'mainNav')}"><ul>${items.map(([href, key]) => html`<li><a href="${href}">${t(lang, key)}</a></li>`)}${admin.map(([href, key]) => html`<li><a href="${href}">${tDynamic(lang, key)}</a></li>`)}</ul></nav>`;

@@ -70,7 +70,14 @@ export function auditTable(lang: Lang, events: readonly AuditEvent[], withCase: 
     (e) =>
       html`<tr><td data-label="${L(lang, 'when')}">${formatDateTime(lang, e.at)}</td><td data-label="${L(lang, 'who')}">${e.by.name}</td>${
         withCase ? html`<td data-label="${L(lang, 'concerns')}">${concerns(lang, e)}</td>` : ''
-      }<td data-label="${L(lang, 'what')}">${L(lang, `action_${e.action}`)}${e.detail && e.action === 'resendInvitation' ? html` (${wordOf(lang, ['meeting_'], e.detail)})` : ''}</td><td data-label="${L(lang, 'why')}">${e.reason ?? '–'}</td><td data-label="${L(lang, 'result')}">${L(lang, `outcome_${e.outcome}`)}${
+      }<td data-label="${L(lang, 'what')}">${L(lang, `action_${e.action}`)}${e.detail && e.action === 'resendInvitation' ? html` (${wordOf(lang, ['meeting_'], e.detail)})` : ''}${
+        e.detail && e.action === 'privacy.read'
+          ? html` (${e.detail
+              .split(',')
+              .map((k) => L(lang, `readKind_${k}`))
+              .join(', ')})`
+          : ''
+      }</td><td data-label="${L(lang, 'why')}">${e.reason ?? '–'}</td><td data-label="${L(lang, 'result')}">${L(lang, `outcome_${e.outcome}`)}${
         e.refusal ? html`: ${L(lang, `refused_${e.refusal}`)}` : ''
       }</td></tr>`,
   )}</tbody></table>`;

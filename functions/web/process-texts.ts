@@ -1,6 +1,7 @@
 import { adminText } from './admin-texts.ts';
 import { consoleText } from './console-texts.ts';
 import type { Lang } from './i18n.ts';
+import { privacyText } from './privacy-texts.ts';
 
 /**
  * Texts of the process (phases, steps, actions, fields, choices, notices), Swedish and English.
@@ -621,7 +622,9 @@ const REFUSALS: Record<string, Entry> = {
 };
 
 export function processText(lang: Lang, key: string): string | undefined {
-  return PROCESS_TEXTS[key]?.[lang] ?? consoleText(lang, key) ?? adminText(lang, key);
+  return (
+    PROCESS_TEXTS[key]?.[lang] ?? consoleText(lang, key) ?? adminText(lang, key) ?? privacyText(lang, key)
+  );
 }
 
 export function refusalText(lang: Lang, code: string, params: Record<string, string | number>): string {

@@ -10,6 +10,7 @@ import { getDeps, resetDeps } from '#adapters/deps';
 import { createDocumentClient, DynamoCaseRepository } from '#adapters/dynamo-repository';
 import { scaledClock } from '#core/clock';
 import { reindexPlacements } from '#core/use-cases/console';
+import { applyRetention } from '#core/use-cases/privacy';
 import { reconcile } from '#core/use-cases/reconcile';
 import type { RouteDef } from '#functions/routes';
 import { TASKS, WORKFLOWS } from '#functions/tasks/registry';
@@ -298,6 +299,9 @@ export async function startLocalHost(o: HostOptions) {
     if (reindexed.updated) o.log('indexed placements', reindexed);
     const reconciled = await reconcile(getDeps(), { olderThanMs: 0 });
     if (reconciled.continued || reconciled.failed) o.log('reconciled cases', reconciled);
+    // Personal data past its retention period goes (AWS: a daily schedule); statistics stay.
+    const retained = await applyRetention(getDeps());
+    if (retained.anonymised || retained.failed) o.log('applied retention', retained);
     return { urls, stop, clock, anchor };
   } catch (err) {
     await stop();

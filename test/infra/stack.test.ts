@@ -394,6 +394,8 @@ describe('SES', () => {
         stack.functions.events['mail-events'],
         // The console sends an invitation again, or a reminder now.
         stack.functions.http.admin,
+        // An erasure closes an active case first: its calendar cancellations go out.
+        stack.functions.http.privacy,
         // More places in a unit move its queue: the coordinators are told, as when a place frees.
         stack.functions.http.units,
       ]
@@ -406,7 +408,7 @@ describe('SES', () => {
         prop<{ Statement: { Action: string[]; Condition?: unknown }[] }>(p, 'PolicyDocument').Statement,
     );
     const send = statements.filter((st) => JSON.stringify(st.Action).includes('ses:SendEmail'));
-    expect(send).toHaveLength(7);
+    expect(send).toHaveLength(8);
     for (const st of send)
       expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'no-reply@example.org' } });
   });
@@ -529,6 +531,28 @@ describe('stack', () => {
     for (const action of ['states:StartExecution', 'states:DescribeExecution', 'dynamodb:PutItem'])
       expect(actions).toContain(action);
     expect(actions).not.toContain('ses:SendEmail');
+  });
+
+  it('runs the retention job daily, allowed to read and write the table only', () => {
+    const job = stack.functions.jobs.retention;
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(job), 'Arn'] } })]),
+    });
+    const policies = ofType('AWS::IAM::Policy').filter(
+      ([, p]) => prop<{ Ref: string }[]>(p, 'Roles')[0]?.Ref === logicalId(job.executionRole),
+    );
+    const actions = JSON.stringify(policies.map(([, p]) => p.Properties?.PolicyDocument));
+    for (const action of ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'])
+      expect(actions).toContain(action);
+    for (const action of ['ses:SendEmail', 'states:StartExecution']) expect(actions).not.toContain(action);
+  });
+
+  it('lets DynamoDB expire items by their expiresAt (links, mail ledger, audit events)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
   });
 
   it('outputs the API URL, user pool and client ids, table name and state machine ARN', () => {

@@ -21,6 +21,8 @@ import type {
   SaveOptions,
   UnitWriteExpectation,
 } from '#core/ports';
+import { personKey } from '#core/reports';
+import { retentionDue } from '#core/retention';
 import { type Unit, unitPolicy } from '#core/units';
 
 /**
@@ -200,6 +202,37 @@ export class MemoryRepo implements CaseRepository {
   }
   async releaseRequest(key: string) {
     this.requests.delete(key);
+  }
+  /** The retention index, computed from the records as the DynamoDB repository keeps it. */
+  async listRetentionDue(until: string, page: PageRequest) {
+    const due = [...this.cases.values()]
+      .map((c) => ({ caseId: c.caseId, due: retentionDue(c) }))
+      .filter((x): x is { caseId: string; due: string } => !!x.due && x.due <= until)
+      .sort((a, b) => `${a.due}#${a.caseId}`.localeCompare(`${b.due}#${b.caseId}`))
+      .filter((x) => !page.after || `${x.due}#${x.caseId}` > page.after);
+    const items = due.slice(0, page.limit);
+    const last = items.at(-1);
+    return { items, ...(due.length > page.limit && last ? { next: `${last.due}#${last.caseId}` } : {}) };
+  }
+  async findCasesByPerson(key: string) {
+    return [...this.cases.values()]
+      .filter((c) => c.participant.identityNumber && personKey(c.participant.identityNumber) === key)
+      .map((c) => c.caseId);
+  }
+  async purgeCaseItems(caseId: string) {
+    let n = this.entries.get(caseId)?.length ?? 0;
+    this.entries.delete(caseId);
+    for (const k of [...this.mails.keys()])
+      if (k.startsWith(`${caseId}#`)) {
+        this.mails.delete(k);
+        n++;
+      }
+    for (const [h, l] of [...this.links])
+      if (l.caseId === caseId) {
+        this.links.delete(h);
+        n++;
+      }
+    return n;
   }
   readonly disabledStaff = new Set<string>();
   async setStaffDisabled(sub: string, disabled: boolean) {

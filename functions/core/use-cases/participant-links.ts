@@ -75,9 +75,11 @@ const langOf = (c: CaseRecord): 'sv' | 'en' => (c.participantLanguage === 'en' ?
 async function resolve(deps: Deps, token: string) {
   if (!TOKEN.test(token)) throw new LinkGoneError('unknown');
   const link = await deps.repo.getLink(hashToken(token));
-  if (!link) throw new LinkGoneError('unknown');
+  // Past its expiry a link is gone even where storage has not dropped it yet (DynamoDB Local
+  // keeps expired items), and so is every link of a case whose personal data was removed.
+  if (!link || link.expiresAt * 1000 <= deps.clock.now()) throw new LinkGoneError('unknown');
   const c = await readCase(deps.repo, link.caseId);
-  if (!c) throw new LinkGoneError('unknown');
+  if (!c || c.anonymised) throw new LinkGoneError('unknown');
   const unit = await unitOf(deps, c.unitId);
   const phone = unit?.phone;
   const lang = langOf(c);

@@ -54,6 +54,11 @@ export const HTTP_ACCESS: Record<HttpHandlerName, Access> = {
    * audit log, stop, start and continue runs, and send invitations and reminders again.
    */
   admin: { table: 'readWrite', workflow: true, mail: true },
+  /**
+   * Register extracts and erasure: reads and writes cases and the audit log; an erasure closes an
+   * active case first (stops its run, sends the calendar cancellations).
+   */
+  privacy: { table: 'readWrite', workflow: true, mail: true },
   /** A participant's link: reads the link and records the answer on the case. */
   answers: { table: 'readWrite' },
   /** Dashboards, the ESF+ report and the CSV exports read every case, a page at a time. */
@@ -89,6 +94,8 @@ export const TASK_ACCESS: Record<TaskName, Access> = {
 /** Continues every active case whose phase has no running execution (reads and writes cases, starts executions). */
 export const JOB_ACCESS: Record<JobName, Access> = {
   reconcile: { table: 'readWrite', workflow: true, timeout: Duration.minutes(5) },
+  /** Removes personal data past its retention period (reads and writes the table only). */
+  retention: { table: 'readWrite', timeout: Duration.minutes(5) },
 };
 
 /** Marks an address on a case undeliverable and tells the coordinators (reads and writes cases, sends mail). */
@@ -123,7 +130,7 @@ export class StegvisFunctions extends Construct {
   readonly http: Record<HttpHandlerName, StegvisFunction>;
   readonly authorizer: StegvisFunction;
   readonly tasks: Record<TaskName, StegvisFunction>;
-  /** Scheduled jobs (the reconciler). */
+  /** Scheduled jobs (the reconciler, the retention job). */
   readonly jobs: Record<JobName, StegvisFunction>;
   /** Handlers of AWS events (SES bounces and complaints). */
   readonly events: Record<EventHandlerName, StegvisFunction>;
@@ -210,7 +217,8 @@ export class StegvisFunctions extends Construct {
         `Stegvis scheduled job ${job.name}`,
         JOB_ACCESS[job.name],
       );
-      fn.bindStateMachine(props.placementStateMachineArn, stateMachineName(this, 'placement'));
+      if (JOB_ACCESS[job.name].workflow)
+        fn.bindStateMachine(props.placementStateMachineArn, stateMachineName(this, 'placement'));
       new Rule(this, `Job${pascal(job.name)}Schedule`, {
         description: `Runs the Stegvis job ${job.name}`,
         schedule: Schedule.expression(job.schedule),
