@@ -1,11 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient, DynamoCaseRepository } from '#adapters/dynamo-repository';
 import { withSummary } from '#core/use-cases/update-case';
 import { checkPage, launchChromium, signedIn } from '#test/support/browser';
 import { virtualNow } from '#test/support/flows';
 import { startTestHost, type TestHost } from '#test/support/host';
+import { hostRepository } from '#test/support/host-repository';
 import { type FixtureWorld, prng, variedCase } from '#test/support/placement-fixtures';
 
 /**
@@ -34,16 +33,7 @@ const WORLD: FixtureWorld = {
 
 beforeAll(async () => {
   host = await startTestHost({ timeScale: 1 });
-  const repo = new DynamoCaseRepository(
-    createDocumentClient(
-      new DynamoDBClient({
-        region: 'eu-north-1',
-        endpoint: host.dynamoUrl,
-        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      }),
-    ),
-    'stegvis',
-  );
+  const repo = hostRepository(host);
   const now = virtualNow(host);
   const rand = prng(5);
   for (let i = 0; i < 40; i++) {

@@ -1,11 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentClient, DynamoCaseRepository } from '#adapters/dynamo-repository';
+import type { DynamoCaseRepository } from '#adapters/dynamo-repository';
 import { DAY_MS } from '#core/case';
 import { parseIdentityNumber } from '#core/personnummer';
 import { personKey } from '#core/reports';
 import { acceptedReferral, expectFieldErrors, nextPerson, pageText } from '#test/support/flows';
 import { pollUntil, startTestHost, type TestHost } from '#test/support/host';
+import { hostRepository } from '#test/support/host-repository';
 import { newCaseRecord } from '#test/support/records';
 import { Session, USERS } from '#test/support/session';
 
@@ -14,7 +14,6 @@ import { Session, USERS } from '#test/support/session';
  * the audit log, the register extract (identity number in a form, never a URL), erasure on a
  * legal request behind a confirmation page, and the retention job at start-up.
  */
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 let host: TestHost;
 let admin: Session;
 let karin: Session;
@@ -30,10 +29,7 @@ beforeAll(async () => {
   host = await startTestHost({ timeScale: 1 });
   admin = await new Session(host.baseUrl).signIn(USERS.admin);
   karin = await new Session(host.baseUrl).signIn(USERS.coordinator);
-  repo = new DynamoCaseRepository(
-    createDocumentClient(new DynamoDBClient({ region: 'eu-north-1', endpoint: host.dynamoUrl, credentials })),
-    'stegvis',
-  );
+  repo = hostRepository(host);
 });
 afterAll(async () => {
   await host?.stop();
