@@ -8,13 +8,38 @@ import type { Goal, ProofContext, ProofResult } from './kit.ts';
  * data folder, runs every goal in order, prints `test | figure | goal | pass`, writes
  * `.bench/proof.json` and exits 1 when any goal fails.
  */
-const GOALS: Goal[] = [];
+const GOAL_ORDER = [
+  'idempotent-referral',
+  'referral-load',
+  'step-race',
+  'link-race',
+  'crash',
+  'ses-faults',
+  'fuzz',
+  'matrix',
+  'cdk-nag',
+  // Last: it searches everything the goals before it left in logs, mails, URLs and workflows.
+  'personal-data',
+] as const;
+
+async function loadGoals(only: Set<string> | undefined): Promise<Goal[]> {
+  const unknown = [...(only ?? [])].filter((n) => !(GOAL_ORDER as readonly string[]).includes(n));
+  if (unknown.length > 0) throw new Error(`no such goal: ${unknown.join(', ')} (goals: ${GOAL_ORDER.join(', ')})`);
+  return Promise.all(
+    GOAL_ORDER.filter((name) => !only || only.has(name)).map(async (name) => {
+      const mod = (await import(`./goals/${name}.ts`)) as { goal: Goal };
+      if (mod.goal?.name !== name) throw new Error(`test/proof/goals/${name}.ts must export goal named ${name}`);
+      return mod.goal;
+    }),
+  );
+}
 
 async function main() {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
+  const GOALS = await loadGoals(only);
   const host = await startTestHost({ timeScale: 1 });
   const ctx: ProofContext = {
     quick,
@@ -26,7 +51,6 @@ async function main() {
   const results: ProofResult[] = [];
   try {
     for (const g of GOALS) {
-      if (only && !only.has(g.name)) continue;
       const started = Date.now();
       ctx.log(`${g.name}…`);
       try {
