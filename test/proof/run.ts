@@ -24,11 +24,13 @@ const GOAL_ORDER = [
 
 async function loadGoals(only: Set<string> | undefined): Promise<Goal[]> {
   const unknown = [...(only ?? [])].filter((n) => !(GOAL_ORDER as readonly string[]).includes(n));
-  if (unknown.length > 0) throw new Error(`no such goal: ${unknown.join(', ')} (goals: ${GOAL_ORDER.join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`no such goal: ${unknown.join(', ')} (goals: ${GOAL_ORDER.join(', ')})`);
   return Promise.all(
     GOAL_ORDER.filter((name) => !only || only.has(name)).map(async (name) => {
       const mod = (await import(`./goals/${name}.ts`)) as { goal: Goal };
-      if (mod.goal?.name !== name) throw new Error(`test/proof/goals/${name}.ts must export goal named ${name}`);
+      if (mod.goal?.name !== name)
+        throw new Error(`test/proof/goals/${name}.ts must export goal named ${name}`);
       return mod.goal;
     }),
   );
