@@ -42,7 +42,12 @@ async function main() {
   const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
   const GOALS = await loadGoals(only);
-  const host = await startTestHost({ timeScale: 1 });
+  // Every log line the handlers can write (DEBUG, more than AWS's INFO) and the metrics' EMF lines:
+  // the personal-data goal searches all of it, the SES-fault goal reads the alarm's metric.
+  const host = await startTestHost({
+    timeScale: 1,
+    env: { POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_METRICS_DISABLED: 'false' },
+  });
   const ctx: ProofContext = {
     quick,
     host,
@@ -63,6 +68,8 @@ async function main() {
       ctx.log(`${g.name} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
   } finally {
+    mkdirSync(join(ROOT, '.bench'), { recursive: true });
+    writeFileSync(join(ROOT, '.bench', 'proof-host.log'), host.output());
     await host.stop();
   }
   const rows = [
