@@ -146,7 +146,7 @@ describe('the reminder the day before, a moved visit, in the participant’s lan
       'the invitation',
       (m) => isVisit(m, caseId) && sentTo(m, participant),
     );
-    expect(invitation.subject).toMatch(/^Study visit on \w+ \d+ \w+ at \d\d:\d\d, Matmissionen$/);
+    expect(invitation.subject).toMatch(/^Study visit on \p{L}+ \d+ \p{L}+ at \d\d:\d\d, Matmissionen$/u);
     const parsed = await parsedMail(host, invitation);
     expect(parsed.html).toContain('<html lang="en">');
     expect(parsed.text).toContain('Welcome to a study visit at Matmissionen.');

@@ -274,7 +274,7 @@ describe('referral → study visit → restart → outcome', () => {
     const source = Buffer.from(body.data).toString('utf8');
     const parsed = await simpleParser(source);
     // Plain language in two parts, the subject saying what and when and where.
-    expect(parsed.subject).toMatch(/^Studiebesök \w+ \d+ \w+ kl\. 10\.00 på REMAKE/);
+    expect(parsed.subject).toMatch(/^Studiebesök \p{L}+ \d+ \p{L}+ kl\. 10\.00 på REMAKE/u);
     expect(parsed.text).toContain('Välkommen på studiebesök på REMAKE');
     expect(parsed.html).toContain('<html lang="sv">');
     expect(parsed.html).toContain('Välkommen på studiebesök på REMAKE');
