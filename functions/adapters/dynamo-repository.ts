@@ -11,7 +11,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '#core/case';
-import { UnitFullError } from '#core/errors';
+import { SubmissionInFlightError, UnitFullError } from '#core/errors';
 import {
   listingKeys,
   type PlacementQuery,
@@ -31,6 +31,8 @@ import type {
   ParticipantLink,
   SaveOptions,
   StaffSessionMark,
+  SubmissionClaim,
+  SubmissionState,
   UnitWriteExpectation,
 } from '#core/ports';
 import { personKey } from '#core/reports';
@@ -43,6 +45,9 @@ const MAIL_TTL_S = 400 * 24 * 3600;
 const CURSOR = /^\d{4}-\d{2}-\d{2}T[\d:.]+Z#([a-z0-9]{8,40})$/;
 
 const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: 'CASE' });
+const submissionKey = (submissionId: string) => ({ pk: `SUBMISSION#${submissionId}`, sk: 'SUBMISSION' });
+/** `state`, `owner` and `reference` are DynamoDB reserved words. */
+const SUBMISSION_NAMES = { '#state': 'state', '#owner': 'owner' };
 const placesKey = (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'PLACES' });
 const unitKey = (unitId: string) => ({ pk: `UNIT#${unitId}`, sk: 'UNIT' });
 const staffKey = (sub: string) => ({ pk: `STAFF#${sub}`, sk: 'STAFF' });
@@ -178,9 +183,10 @@ export class DynamoCaseRepository implements CaseRepository {
     return `SV-${year}-${String(out.Attributes?.n ?? 0).padStart(4, '0')}`;
   }
 
-  async createCase(record: CaseRecord, submissionId: string) {
-    // A double submit can race: the loser sees a conflict while the winner's transaction is in
-    // flight, and then finds the winner's submission marker once it has committed.
+  async createCase(record: CaseRecord, submissionId: string, claim?: { owner: string }) {
+    // With a claim, the claim's owner turns its marker into the stored one in the same transaction
+    // as the case; without (seeding), the marker must be new. A double submit can race: the loser
+    // sees a conflict while the winner's transaction is in flight, and then finds the stored marker.
     for (let attempt = 0; ; attempt++) {
       try {
         await this.doc.send(
@@ -190,13 +196,20 @@ export class DynamoCaseRepository implements CaseRepository {
                 Put: {
                   TableName: this.table,
                   Item: {
-                    pk: `SUBMISSION#${submissionId}`,
-                    sk: 'SUBMISSION',
+                    ...submissionKey(submissionId),
                     entity: 'submission',
+                    state: 'stored',
                     caseId: record.caseId,
+                    reference: record.reference,
                     expiresAt: this.nowSeconds() + SUBMISSION_TTL_S,
                   },
-                  ConditionExpression: 'attribute_not_exists(pk)',
+                  ...(claim
+                    ? {
+                        ConditionExpression: '#owner = :owner AND #state = :pending',
+                        ExpressionAttributeNames: SUBMISSION_NAMES,
+                        ExpressionAttributeValues: { ':owner': claim.owner, ':pending': 'pending' },
+                      }
+                    : { ConditionExpression: 'attribute_not_exists(pk)' }),
                 },
               },
               {
@@ -243,19 +256,119 @@ export class DynamoCaseRepository implements CaseRepository {
         return { created: true, caseId: record.caseId };
       } catch (err) {
         if (!(err instanceof TransactionCanceledException)) throw err;
-        const prior = await this.doc.send(
-          new GetCommand({
+        const prior = await this.getSubmission(submissionId);
+        if (prior?.state === 'stored') return { created: false, caseId: prior.caseId };
+        const conflict = err.CancellationReasons?.some((r) => r.Code === 'TransactionConflict');
+        if (conflict && attempt < 5) {
+          await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          continue;
+        }
+        // The claim is no longer this request's (taken over after its lease), nothing stored.
+        if (claim && prior) throw new SubmissionInFlightError('Submission claimed by another request');
+        throw err;
+      }
+    }
+  }
+
+  async claimSubmission(
+    submissionId: string,
+    o: { caseId: string; owner: string; leaseSeconds: number },
+  ): Promise<SubmissionClaim> {
+    for (let attempt = 0; ; attempt++) {
+      const now = this.nowSeconds();
+      try {
+        const out = await this.doc.send(
+          new UpdateCommand({
             TableName: this.table,
-            Key: { pk: `SUBMISSION#${submissionId}`, sk: 'SUBMISSION' },
-            ConsistentRead: true,
+            Key: submissionKey(submissionId),
+            // A released claim keeps its case id and reserved reference for the next attempt.
+            UpdateExpression:
+              'SET entity = :e, #state = :pending, #owner = :owner, claimedAt = :now, caseId = if_not_exists(caseId, :caseId), expiresAt = :exp',
+            ConditionExpression:
+              'attribute_not_exists(pk) OR #state = :released OR (#state = :pending AND claimedAt < :stale)',
+            ExpressionAttributeNames: SUBMISSION_NAMES,
+            ExpressionAttributeValues: {
+              ':e': 'submission',
+              ':pending': 'pending',
+              ':released': 'released',
+              ':owner': o.owner,
+              ':now': now,
+              ':stale': now - o.leaseSeconds,
+              ':caseId': o.caseId,
+              ':exp': now + SUBMISSION_TTL_S,
+            },
+            ReturnValues: 'ALL_NEW',
           }),
         );
-        const caseId = prior.Item?.caseId;
-        if (typeof caseId === 'string') return { created: false, caseId };
-        const conflict = err.CancellationReasons?.some((r) => r.Code === 'TransactionConflict');
-        if (!conflict || attempt >= 5) throw err;
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        const a = out.Attributes ?? {};
+        return {
+          state: 'claimed',
+          caseId: String(a.caseId),
+          ...(typeof a.reference === 'string' ? { reference: a.reference } : {}),
+        };
+      } catch (err) {
+        const name = (err as Error).name;
+        // A conflict: the holder's transaction is storing the case in this very moment.
+        if (name !== 'ConditionalCheckFailedException' && name !== 'TransactionConflictException') throw err;
+        const prior = await this.getSubmission(submissionId);
+        if (prior?.state === 'stored') return { state: 'stored', caseId: prior.caseId };
+        if (name === 'TransactionConflictException')
+          return { state: 'pending', caseId: prior?.caseId ?? o.caseId };
+        if (prior?.state === 'pending') return { state: 'pending', caseId: prior.caseId };
+        // Released (or gone) between the write and the read: claim it again.
+        if (attempt >= 3) return { state: 'pending', caseId: prior?.caseId ?? o.caseId };
       }
+    }
+  }
+
+  async reserveSubmissionReference(submissionId: string, owner: string, reference: string) {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: submissionKey(submissionId),
+          UpdateExpression: 'SET #reference = :r',
+          ConditionExpression: '#owner = :owner AND #state = :pending',
+          ExpressionAttributeNames: { ...SUBMISSION_NAMES, '#reference': 'reference' },
+          ExpressionAttributeValues: { ':r': reference, ':owner': owner, ':pending': 'pending' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  async getSubmission(submissionId: string): Promise<SubmissionState | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: submissionKey(submissionId), ConsistentRead: true }),
+    );
+    const item = out.Item;
+    if (!item || typeof item.caseId !== 'string') return undefined;
+    // A marker written before claims existed has no state: it was written with its case.
+    const state = item.state === 'pending' || item.state === 'released' ? item.state : 'stored';
+    return {
+      state,
+      caseId: item.caseId,
+      ...(typeof item.reference === 'string' ? { reference: item.reference } : {}),
+    };
+  }
+
+  async releaseSubmission(submissionId: string, owner: string) {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: submissionKey(submissionId),
+          UpdateExpression: 'SET #state = :released REMOVE #owner, claimedAt',
+          ConditionExpression: '#owner = :owner AND #state = :pending',
+          ExpressionAttributeNames: SUBMISSION_NAMES,
+          ExpressionAttributeValues: { ':released': 'released', ':owner': owner, ':pending': 'pending' },
+        }),
+      );
+    } catch (err) {
+      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
     }
   }
 

@@ -80,3 +80,14 @@ export class TransientError extends DomainError {
   override name = 'TransientError';
   override readonly status = 503;
 }
+
+/**
+ * The same referral form is being stored by another request right now (a double submit still in
+ * flight): nothing was stored by this one; sending it again shortly shows the stored case.
+ */
+export class SubmissionInFlightError extends DomainError {
+  override name = 'SubmissionInFlightError';
+  override readonly status = 409;
+  /** Seconds after which a retry is worth it. */
+  readonly retryAfterSeconds = 2;
+}

@@ -20,9 +20,38 @@ export interface CaseRepository {
   nextReference(year: number): Promise<string>;
   /**
    * Stores a new case unless this submission was stored before; both in one transaction.
-   * Returns the case id the submission belongs to.
+   * Returns the case id the submission belongs to. With `owner`, the submission must be claimed
+   * by that owner (`claimSubmission`) and still be in flight: the claim becomes the stored marker.
+   * Without it (seeding), the submission must be new.
    */
-  createCase(record: CaseRecord, submissionId: string): Promise<{ created: boolean; caseId: string }>;
+  createCase(
+    record: CaseRecord,
+    submissionId: string,
+    claim?: { owner: string },
+  ): Promise<{ created: boolean; caseId: string }>;
+  /**
+   * Claims a referral form's submission (one per form instance) before anything is stored, with a
+   * conditional write, so that of parallel submits exactly one stores the case:
+   * - `claimed`: this request holds it; it stores the case under the claim's `caseId` (the one
+   *   given, or the one a released claim kept) and its `reference`, if one was reserved before;
+   * - `pending`: another request holds it and may be storing right now (claimed less than
+   *   `leaseSeconds` ago on the repository's own wall clock; an older claim is taken over, its
+   *   request died without releasing it);
+   * - `stored`: the case was stored before.
+   */
+  claimSubmission(
+    submissionId: string,
+    o: { caseId: string; owner: string; leaseSeconds: number },
+  ): Promise<SubmissionClaim>;
+  /** Reserves `reference` on the owner's claim (kept by a release); false when the claim is not theirs. */
+  reserveSubmissionReference(submissionId: string, owner: string, reference: string): Promise<boolean>;
+  /** The submission's claim as stored now (read consistently). */
+  getSubmission(submissionId: string): Promise<SubmissionState | undefined>;
+  /**
+   * Gives the owner's claim back after its request failed before storing the case; its case id and
+   * reserved reference stay for the next attempt. Harmless when the claim is no longer theirs.
+   */
+  releaseSubmission(submissionId: string, owner: string): Promise<void>;
   getCase(caseId: string): Promise<CaseRecord | undefined>;
   getCases(caseIds: readonly string[]): Promise<CaseRecord[]>;
   /** Newest first, a page at a time; `after` is the `next` of the previous page. */
@@ -113,6 +142,18 @@ export interface CaseRepository {
    */
   purgeCaseItems(caseId: string): Promise<number>;
 }
+
+/** A referral submission's marker: claimed and in flight, given back, or stored as a case. */
+export interface SubmissionState {
+  state: 'pending' | 'released' | 'stored';
+  caseId: string;
+  reference?: string;
+}
+
+export type SubmissionClaim =
+  | { state: 'claimed'; caseId: string; reference?: string }
+  | { state: 'pending'; caseId: string }
+  | { state: 'stored'; caseId: string };
 
 /** A mail the platform sends once: the case it is about and a key naming what it is for. */
 export interface MailIntent {

@@ -2,11 +2,41 @@ import { randomUUID } from 'node:crypto';
 import { getDeps } from '#adapters/deps';
 import { logger } from '#adapters/logger';
 import { countMetric } from '#adapters/metrics';
-import { ValidationError } from '#core/errors';
+import { SubmissionInFlightError, ValidationError } from '#core/errors';
 import { REFERRAL_FIELDS } from '#core/forms/referral';
 import { listVisibleCases, submitReferral } from '#core/use-cases/referrals';
+import { html } from '#web/html';
+import { type Lang, t } from '#web/i18n';
+import { page } from '#web/layout';
 import { referralFormPage, referralListPage } from '#web/referral-pages';
-import { htmlResponse, httpHandler, jsonResponse, redirect, signedIn } from './kit.ts';
+import { htmlResponse, httpHandler, jsonResponse, type Req, redirect, signedIn } from './kit.ts';
+
+/**
+ * The same form is being stored by another request: 409 with Retry-After, nothing stored by this
+ * one. Sending the form again (the browser's reload) shows the stored case.
+ */
+function inFlightPage(req: Req, err: SubmissionInFlightError) {
+  const lang: Lang = req.lang;
+  return htmlResponse(
+    page({
+      lang,
+      title: t(lang, 'submissionInFlightTitle'),
+      path: '/referrals/new',
+      principal: signedIn(req),
+      body: html`<h1>${t(lang, 'submissionInFlightTitle')}</h1>
+<p role="status">${t(lang, 'submissionInFlight')}</p>
+<p><a href="/referrals">${t(lang, 'yourReferrals')}</a></p>`,
+    }),
+    409,
+    {
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'retry-after': String(err.retryAfterSeconds),
+      },
+    },
+  );
+}
 
 export const handler = httpHandler('referrals', {
   'GET /referrals': async (req) => {
@@ -43,6 +73,10 @@ export const handler = httpHandler('referrals', {
       if (created) countMetric('Referrals');
       return redirect(`/cases/${caseId}?submitted=1`);
     } catch (err) {
+      if (err instanceof SubmissionInFlightError) {
+        logger.info('referral submission in flight', { status: 409 });
+        return inFlightPage(req, err);
+      }
       if (!(err instanceof ValidationError)) throw err;
       const units = await deps.repo.listUnits();
       const values = Object.fromEntries(REFERRAL_FIELDS.map((f) => [f, req.form[f] ?? '']));

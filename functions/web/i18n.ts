@@ -126,6 +126,15 @@ const STRINGS = {
     en: 'Something went wrong. Please try again shortly.',
   },
   backToStart: { sv: 'Till startsidan', en: 'To the start page' },
+  submissionInFlightTitle: {
+    sv: 'Anvisningen skickas redan',
+    en: 'The referral is already being sent',
+  },
+  submissionInFlight: {
+    sv: 'Samma anvisning skickades nyss och sparas just nu. Inget har sparats två gånger. Vänta några sekunder och skicka igen, eller se efter bland dina anvisningar.',
+    en: 'The same referral was just sent and is being saved right now. Nothing has been saved twice. Wait a few seconds and send it again, or look among your referrals.',
+  },
+  yourReferrals: { sv: 'Dina anvisningar', en: 'Your referrals' },
   participantContact: { sv: 'Deltagarens kontaktuppgifter', en: "Participant's contact details" },
   phase_studyVisitScheduling: { sv: 'Väntar på tid för studiebesök', en: 'Waiting for a study-visit time' },
   phase_studyVisitProposed: {

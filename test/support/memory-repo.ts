@@ -1,5 +1,5 @@
 import type { CaseRecord } from '#core/case';
-import { UnitFullError } from '#core/errors';
+import { SubmissionInFlightError, UnitFullError } from '#core/errors';
 import {
   listingKeys,
   matchesResidual,
@@ -19,6 +19,8 @@ import type {
   PageRequest,
   ParticipantLink,
   SaveOptions,
+  SubmissionClaim,
+  SubmissionState,
   UnitWriteExpectation,
 } from '#core/ports';
 import { personKey } from '#core/reports';
@@ -31,20 +33,77 @@ import { type Unit, unitPolicy } from '#core/units';
  */
 export class MemoryRepo implements CaseRepository {
   readonly cases = new Map<string, CaseRecord>();
-  private readonly submissions = new Map<string, string>();
-  private counter = 0;
+  /** Submission markers by key, as the DynamoDB items hold them. */
+  readonly submissions = new Map<string, SubmissionState & { owner?: string; claimedAt?: number }>();
+  /** References handed out so far (the year's counter). */
+  counter = 0;
+  /** The repository's own wall clock (epoch seconds) that judges a submission claim's lease. */
+  wallSeconds: () => number = () => Math.floor(Date.now() / 1000);
   constructor(private readonly units: Unit[] = []) {}
 
   async nextReference(year: number) {
     this.counter += 1;
     return `SV-${year}-${String(this.counter).padStart(4, '0')}`;
   }
-  async createCase(record: CaseRecord, submissionId: string) {
+  async createCase(record: CaseRecord, submissionId: string, claim?: { owner: string }) {
     const prior = this.submissions.get(submissionId);
-    if (prior) return { created: false, caseId: prior };
-    this.submissions.set(submissionId, record.caseId);
+    if (prior?.state === 'stored') return { created: false, caseId: prior.caseId };
+    if (claim ? prior?.state !== 'pending' || prior.owner !== claim.owner : prior)
+      throw new SubmissionInFlightError('Submission claimed by another request');
+    if (this.cases.has(record.caseId)) throw new Error(`case ${record.caseId} exists`);
+    this.submissions.set(submissionId, {
+      state: 'stored',
+      caseId: record.caseId,
+      reference: record.reference,
+    });
     this.cases.set(record.caseId, structuredClone(record));
     return { created: true, caseId: record.caseId };
+  }
+  async claimSubmission(
+    submissionId: string,
+    o: { caseId: string; owner: string; leaseSeconds: number },
+  ): Promise<SubmissionClaim> {
+    const prior = this.submissions.get(submissionId);
+    const now = this.wallSeconds();
+    const free =
+      !prior ||
+      prior.state === 'released' ||
+      (prior.state === 'pending' && (prior.claimedAt ?? 0) < now - o.leaseSeconds);
+    if (!free) return { state: prior.state === 'stored' ? 'stored' : 'pending', caseId: prior.caseId };
+    const claim = {
+      state: 'pending' as const,
+      caseId: prior?.caseId ?? o.caseId,
+      owner: o.owner,
+      claimedAt: now,
+      ...(prior?.reference ? { reference: prior.reference } : {}),
+    };
+    this.submissions.set(submissionId, claim);
+    return {
+      state: 'claimed',
+      caseId: claim.caseId,
+      ...(claim.reference ? { reference: claim.reference } : {}),
+    };
+  }
+  async reserveSubmissionReference(submissionId: string, owner: string, reference: string) {
+    const prior = this.submissions.get(submissionId);
+    if (prior?.state !== 'pending' || prior.owner !== owner) return false;
+    prior.reference = reference;
+    return true;
+  }
+  async getSubmission(submissionId: string): Promise<SubmissionState | undefined> {
+    const s = this.submissions.get(submissionId);
+    return s
+      ? { state: s.state, caseId: s.caseId, ...(s.reference ? { reference: s.reference } : {}) }
+      : undefined;
+  }
+  async releaseSubmission(submissionId: string, owner: string) {
+    const prior = this.submissions.get(submissionId);
+    if (prior?.state !== 'pending' || prior.owner !== owner) return;
+    this.submissions.set(submissionId, {
+      state: 'released',
+      caseId: prior.caseId,
+      ...(prior.reference ? { reference: prior.reference } : {}),
+    });
   }
   async getCase(caseId: string) {
     const c = this.cases.get(caseId);
