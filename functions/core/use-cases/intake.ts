@@ -27,7 +27,12 @@ export async function decideIntake(deps: Deps, p: Principal, caseId: string, v: 
     existing && v.decision === 'accepted' ? (await queueOf(deps, existing.unitId)).length > 0 : false;
   const run = (claim: boolean) =>
     act(deps, p, caseId, 'decideIntake', {
-      same: (c) => c.intake?.decision === v.decision && (c.intake?.reason ?? '') === (v.reason ?? ''),
+      // A repeat only when it is the decision recorded with the same reason and, for an
+      // acceptance, the same ESF+ figures: other figures were not recorded and are refused.
+      same: (c) =>
+        c.intake?.decision === v.decision &&
+        (c.intake?.reason ?? '') === (v.reason ?? '') &&
+        (v.decision !== 'accepted' || sameEntry(c.entryStatistics, v.entry)),
       apply: (c, ctx) => {
         const at = new Date(ctx.now).toISOString();
         c.intake = {
@@ -51,4 +56,10 @@ export async function decideIntake(deps: Deps, p: Principal, caseId: string, v: 
     if (err instanceof UnitFullError) return run(false);
     throw err;
   }
+}
+
+/** Whether two sets of ESF+ entry figures hold the same values (either may be absent). */
+function sameEntry(a: EntryStatistics | undefined, b: EntryStatistics | undefined): boolean {
+  const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]) as Set<keyof EntryStatistics>;
+  return [...keys].every((k) => a?.[k] === b?.[k]);
 }

@@ -156,6 +156,15 @@ describe('decideIntake', () => {
     });
   });
 
+  it('refuses an acceptance with other ESF+ figures once one is recorded: they were not saved', async () => {
+    const w = await setup();
+    await decideIntake(w.deps, COORDINATOR, ID, accept);
+    const other = { ...accept, entry: { ...entry, targetGroup: 'nonNordicSwedish' as const } };
+    await expect(decideIntake(w.deps, COORDINATOR, ID, other)).rejects.toMatchObject({ code: 'alreadyDone' });
+    expect((await w.get(ID)).entryStatistics).toEqual(accept.entry);
+    expect((await w.get(ID)).version).toBe(2);
+  });
+
   it('is refused while a failed step waits for repair', async () => {
     const w = world();
     await w.seed(
