@@ -4,10 +4,21 @@ import type { MailPort } from '#core/ports';
 import { buildIcs } from './ical.ts';
 import type { Mailer } from './mailer.ts';
 import { parseAddress } from './mime.ts';
+import { transientKind } from './transient.ts';
 
-/** Mail could not be handed to SES; the workflow retries the step by this name. */
+/** Mail could not be handed to SES for now (a timeout, throttling, a 5xx); the workflow retries the step by this name. */
 export class MailDeliveryError extends TransientError {
   override name = 'MailDeliveryError';
+}
+
+/**
+ * SES refused the message for good (e.g. `MessageRejected`: a recipient the account may not mail,
+ * an unverified sender): retrying cannot help, so the workflow records the failure on the case at
+ * once for the coordinator to correct, instead of retrying for minutes first.
+ */
+export class MailRejectedError extends DomainError {
+  override name = 'MailRejectedError';
+  override readonly status = 422;
 }
 
 /**
@@ -44,7 +55,11 @@ export function createMailPort(mailer: Mailer, clock: Clock): MailPort {
             : undefined,
         });
       } catch (err) {
-        throw new MailDeliveryError(`Mail could not be sent: ${(err as Error).name}`, { cause: err });
+        // The SDK error's name only: its message may quote an address.
+        const name = (err as Error).name;
+        if (transientKind(err))
+          throw new MailDeliveryError(`Mail could not be sent: ${name}`, { cause: err });
+        throw new MailRejectedError(`Mail refused by SES: ${name}`, { cause: err });
       }
     },
   };

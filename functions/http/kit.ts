@@ -10,8 +10,9 @@ import * as z from 'zod/mini';
 import { loadConfig } from '#adapters/config';
 import { logger } from '#adapters/logger';
 import { metrics } from '#adapters/metrics';
+import { RETRY_AFTER_SECONDS, transientKind } from '#adapters/transient';
 import { type Principal, type RoleName, requireRole } from '#core/auth';
-import { DomainError, NotFoundError, ValidationError } from '#core/errors';
+import { DomainError, NotFoundError, TransientError, ValidationError } from '#core/errors';
 import { type HttpHandlerName, type RouteDef, routeKey, routes } from '#functions/routes';
 import { html } from '#web/html';
 import { isLang, type Lang, t } from '#web/i18n';
@@ -213,12 +214,70 @@ export function errorPage(
   );
 }
 
+/** The busy page's words: both languages on the page, the request's first. */
+export const BUSY_TEXT = {
+  sv: {
+    title: 'Tjänsten är upptagen just nu',
+    body: `Vi kunde inte spara eller hämta uppgifterna just nu, eftersom en del av tjänsten inte svarade i tid. Försök igen om ${RETRY_AFTER_SECONDS} sekunder: ladda om sidan eller skicka formuläret igen. Det som redan sparats sparas inte två gånger.`,
+  },
+  en: {
+    title: 'The service is busy right now',
+    body: `We could not save or fetch the information just now, because a part of the service did not answer in time. Please try again in ${RETRY_AFTER_SECONDS} seconds: reload the page or send the form again. Nothing already saved is saved twice.`,
+  },
+} as const;
+
+/**
+ * 503 with Retry-After: a dependency (DynamoDB, Step Functions, SES) timed out, throttled or
+ * failed on its side. The person can try again shortly; the actions are idempotent.
+ */
+function busyResponse(event: HttpEvent & Parsed, lang: Lang): HttpResult {
+  const headers = { 'retry-after': String(RETRY_AFTER_SECONDS), 'cache-control': 'no-store' };
+  if (!isPage(event))
+    return {
+      statusCode: 503,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        error: 'ServiceUnavailable',
+        message: BUSY_TEXT.en.body,
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      }),
+    };
+  const other: Lang = lang === 'sv' ? 'en' : 'sv';
+  const first = BUSY_TEXT[lang];
+  const second = BUSY_TEXT[other];
+  const result = htmlResponse(
+    page({
+      lang,
+      title: first.title,
+      path: pagePathOf(event),
+      principal: event.stegvis?.principal,
+      body: html`<h1>${first.title}</h1>
+<p role="alert">${first.body}</p>
+<div lang="${other}"><h2>${second.title}</h2><p>${second.body}</p></div>
+<p><a href="/">${t(lang, 'backToStart')}</a></p>`,
+    }),
+    503,
+  );
+  return { ...result, headers: { ...result.headers, ...headers } };
+}
+
 /** 5. Errors: named domain errors become responses here and only here. */
 const errorHandler = (): MiddlewareObj<HttpEvent & Parsed, HttpResult> => ({
   onError: (request) => {
     const err = request.error as Error;
     const event = request.event;
     const lang = event.stegvis?.lang ?? 'sv';
+    // A dependency that did not answer in time, throttled or failed on its side: 503, try again.
+    const transient = err instanceof TransientError ? 'server' : transientKind(err);
+    if (transient) {
+      logger.warn('request failed transiently', {
+        routeKey: event.routeKey,
+        error: err.name,
+        kind: transient,
+      });
+      request.response = busyResponse(event, lang);
+      return;
+    }
     const status = err instanceof DomainError ? err.status : 500;
     if (status >= 500)
       logger.error('request failed', { routeKey: event.routeKey, error: err.name, message: err.message });

@@ -14,9 +14,10 @@ import type { SesLocalStore } from './mail-store.ts';
  *   the inbox, `POST /simulate`), and at once for SES's own simulator addresses
  *   (bounce@simulator.amazonses.com, complaint@simulator.amazonses.com), handed to the same
  *   handler the EventBridge rule invokes on AWS;
- * - has fault switches for tests (`POST /faults`): a share of sends that fail, and a crash of
- *   the whole host right after a mail was accepted and before SES answers (the one window no
- *   mail service closes).
+ * - has fault switches for tests (`POST /faults`): a share of sends that fail (500), addresses
+ *   SES refuses for good (400 `MessageRejected`), and a crash of the whole host right after a
+ *   mail was accepted and before SES answers (the one window no mail service closes). `GET
+ *   /faults` shows them with the count of sends each one failed.
  */
 
 export interface StoredMail {
@@ -39,6 +40,14 @@ export interface Faults {
   sendFailureRate: number;
   /** Kill the host (SIGKILL) right after the next mail to this address was stored, before answering. */
   crashAfterMailTo?: string;
+  /**
+   * Addresses SES refuses for good: a send to any of them fails with a 400 `MessageRejected`, as
+   * SES answers for a recipient the account may not mail (e.g. an unverified address in the SES
+   * sandbox). Nothing is stored.
+   */
+  rejectMailTo: string[];
+  /** What the switches did since the host started (or the counts were reset): for tests to report. */
+  injected: { failedSends: number; rejectedSends: number; sends: number };
 }
 
 export interface MailDeskOptions {
@@ -57,6 +66,9 @@ export interface MailDeskOptions {
   /** Test hook instead of killing the process. */
   crash?: () => void;
 }
+
+/** `Name <a@b>` or `a@b` as the bare address, lower case. */
+const bareAddress = (a: string) => (/<([^>]+)>/.exec(a)?.[1] ?? a).trim().toLowerCase();
 
 const SIMULATOR = {
   bounce: 'bounce@simulator.amazonses.com',
@@ -141,7 +153,11 @@ export function sesEvent(
 }
 
 export function startMailDesk(o: MailDeskOptions): Promise<{ server: Server; faults: Faults }> {
-  const faults: Faults = { sendFailureRate: 0 };
+  const faults: Faults = {
+    sendFailureRate: 0,
+    rejectMailTo: [],
+    injected: { failedSends: 0, rejectedSends: 0, sends: 0 },
+  };
   const emails = () => o.store.getStoreReadonly().emails as StoredMail[];
   const find = (id: string) => emails().find((e) => e.messageId === id);
 
@@ -152,9 +168,25 @@ export function startMailDesk(o: MailDeskOptions): Promise<{ server: Server; fau
 
   /** SESv2 SendEmail with raw content: parse, store with tags and calendar parts, answer. */
   async function sendRaw(body: Record<string, unknown>, res: ServerResponse) {
+    faults.injected.sends++;
     if (faults.sendFailureRate > 0 && Math.random() < faults.sendFailureRate) {
+      faults.injected.failedSends++;
       res.writeHead(500, { 'content-type': 'application/json', 'x-amzn-errortype': 'InternalFailure' });
       res.end(JSON.stringify({ message: 'Simulated SES failure (local fault switch)' }));
+      return;
+    }
+    const dest0 = (body.Destination ?? {}) as { ToAddresses?: string[]; CcAddresses?: string[] };
+    const refused = new Set(faults.rejectMailTo);
+    if (
+      refused.size > 0 &&
+      [...(dest0.ToAddresses ?? []), ...(dest0.CcAddresses ?? [])].some((a) => refused.has(bareAddress(a)))
+    ) {
+      faults.injected.rejectedSends++;
+      // As SES words it, without the address (the caller's logs may keep the message).
+      res.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'MessageRejected' });
+      res.end(
+        JSON.stringify({ message: 'Email address is not verified (simulated by the local fault switch).' }),
+      );
       return;
     }
     const content = body.Content as { Raw?: { Data?: string } } | undefined;
@@ -300,6 +332,15 @@ export function startMailDesk(o: MailDeskOptions): Promise<{ server: Server; fau
           }
           if (f.crashAfterMailTo === null) delete faults.crashAfterMailTo;
           else if (typeof f.crashAfterMailTo === 'string') faults.crashAfterMailTo = f.crashAfterMailTo;
+          const reject = (f as { rejectMailTo?: unknown }).rejectMailTo;
+          if (reject !== undefined) {
+            const list = reject === null ? [] : Array.isArray(reject) ? reject : [reject];
+            if (!list.every((a): a is string => typeof a === 'string'))
+              return json(res, 400, { message: 'rejectMailTo must be an address or a list of them' });
+            faults.rejectMailTo = list.map(bareAddress);
+          }
+          if ((f as { resetCounts?: unknown }).resetCounts === true)
+            faults.injected = { failedSends: 0, rejectedSends: 0, sends: 0 };
         }
         return json(res, 200, faults);
       }
