@@ -1,4 +1,5 @@
 import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import { ValidationError } from '#core/errors';
 import type { RunEvent, RunStatus, WorkflowPort } from '#core/ports';
 
 // A dynamic import, not a static one: deps.ts loads this module with `import()` on the first
@@ -73,14 +74,20 @@ export class SfnWorkflow implements WorkflowPort {
   }
 
   async listExecutions(opts: { status?: RunStatus; nextToken?: string; limit: number }) {
-    const out = await this.client.send(
-      new ListExecutionsCommand({
-        stateMachineArn: this.stateMachineArn,
-        statusFilter: opts.status,
-        maxResults: opts.limit,
-        nextToken: opts.nextToken,
-      }),
-    );
+    const out = await this.client
+      .send(
+        new ListExecutionsCommand({
+          stateMachineArn: this.stateMachineArn,
+          statusFilter: opts.status,
+          maxResults: opts.limit,
+          nextToken: opts.nextToken,
+        }),
+      )
+      .catch((err: Error) => {
+        // A page token that is not one Step Functions gave (edited, stale, hostile): the caller's input.
+        if (err.name === 'InvalidToken') throw new ValidationError([{ field: 'next', code: 'format' }]);
+        throw err;
+      });
     return {
       runs: (out.executions ?? []).map((e) => ({
         name: e.name ?? '',

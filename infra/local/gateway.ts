@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type RouteDef, routeKey, routes } from '#functions/routes';
 import { BODY_LIMIT_BYTES, type SecuritySettings, securityHeaders } from '#http/security';
@@ -232,6 +233,13 @@ export function startGateway(o: GatewayOptions): Promise<Server> {
       } catch {
         throw new BadRequestError('Unreadable request target');
       }
+      // The host's own GET paths (/health, the issuer's pages) read no body: one over the limit is
+      // refused as on every route, a smaller one is read and ignored.
+      if ((req.method === 'GET' || req.method === 'HEAD') && hasBody(req)) {
+        if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES)
+          throw new TooLargeError('Body too large');
+        await readBody(req);
+      }
       if (await o.extra(req, res, url)) return;
       const match = matchRoute(req.method ?? 'GET', url.pathname);
       if (!match) {
@@ -283,8 +291,38 @@ export function startGateway(o: GatewayOptions): Promise<Server> {
       }
     }
   });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve(server));
   });
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+  ERR_HTTP_HEADERS_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/**
+ * A request Node's parser refuses (a request line or headers over its limit, a malformed
+ * request): answered, then the socket half-closed and drained for a moment. Node's own answer
+ * closes at once; a client still sending its body then gets a connection reset (the kernel resets
+ * a socket closed with unread data) and never reads the answer.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex) {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, text] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request'];
+  const body = JSON.stringify({ message: text });
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `cache-control: no-store\r\nx-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`,
+  );
+  socket.on('data', () => undefined);
+  socket.on('error', () => undefined);
+  socket.resume();
+  setTimeout(() => socket.destroy(), 2_000).unref();
 }
