@@ -46,6 +46,11 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        extends: true,
+        // `npm run proof -- --quick`: boots its own host; the full proof is `npm run proof`.
+        test: { name: 'proof', include: ['test/proof/**/*.test.ts'], testTimeout: 600_000 },
+      },
     ],
   },
 });
