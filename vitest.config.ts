@@ -10,21 +10,39 @@ export const hostCleanup = {
   setupFiles: ['test/setup/host-cleanup.ts'],
 };
 
-// One vitest project per layer (see README "Tests"). Slow layers run with fewer workers so the
-// whole suite fits CI's two cores; integration and e2e boot the real local host.
+// One vitest project per layer (see README "Tests"), on two workers (CI's two cores): first the
+// layers without a host; then integration, e2e and the quick proof, which boot the real local host
+// (each file its own, on its own ports and data folder): at most two hosts run at once.
 export default defineConfig({
   test: {
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    maxWorkers: 2,
     ...hostCleanup,
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: '.test-results/vitest.json' }]]
       : ['default'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 180_000 } },
       {
         extends: true,
-        test: { name: 'workflows', include: ['test/workflows/**/*.test.ts'], testTimeout: 60_000 },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          testTimeout: 180_000,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'workflows',
+          include: ['test/workflows/**/*.test.ts'],
+          testTimeout: 60_000,
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
@@ -33,7 +51,7 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -43,13 +61,18 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
         extends: true,
         // `npm run proof -- --quick`: boots its own host; the full proof is `npm run proof`.
-        test: { name: 'proof', include: ['test/proof/**/*.test.ts'], testTimeout: 600_000 },
+        test: {
+          name: 'proof',
+          include: ['test/proof/**/*.test.ts'],
+          testTimeout: 600_000,
+          sequence: { groupOrder: 1 },
+        },
       },
     ],
   },

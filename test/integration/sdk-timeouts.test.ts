@@ -246,8 +246,9 @@ describe('Lambda bundles', () => {
         atImport: ['client-dynamodb'],
         afterWorkflow: ['client-dynamodb', 'client-sfn'],
         afterMail: ['client-dynamodb', 'client-sesv2', 'client-sfn'],
-        // The lazily built MailPort still names a failed send as the workflow retries it.
-        mailError: 'MailDeliveryError',
+        // The lazily built MailPort still names a failed send as the workflow's Retry/Catch match
+        // it: SES's 400 (a request refused for good) fails the step at once, no retries.
+        mailError: 'MailRejectedError',
       });
     },
   );
