@@ -23,6 +23,7 @@ import { persistLocalMail } from './mail-store.ts';
 import { seedUnits } from './seed.ts';
 import { checkJava, checkPortFree, ensureTable, startDynamoDb } from './services.ts';
 import { startLocalStepFunctions } from './sfn/index.ts';
+import { upkeep } from './upkeep.ts';
 import { LOCAL_USER_POOL_ID, LocalUserStore } from './user-store.ts';
 
 export const REGION = 'eu-north-1';
@@ -295,12 +296,16 @@ export async function startLocalHost(o: HostOptions) {
     // The reconciler: every active case whose phase has no running execution (a crash between
     // storing a case and starting its run, a failed or stopped run) is continued from its record.
     // Records from before the console get their summary and index rows.
-    const reindexed = await reindexPlacements(getDeps(), { onlyMissing: true });
+    const reindexed = await upkeep(
+      'reindex',
+      () => reindexPlacements(getDeps(), { onlyMissing: true }),
+      o.log,
+    );
     if (reindexed.updated) o.log('indexed placements', reindexed);
-    const reconciled = await reconcile(getDeps(), { olderThanMs: 0 });
+    const reconciled = await upkeep('reconcile', () => reconcile(getDeps(), { olderThanMs: 0 }), o.log);
     if (reconciled.continued || reconciled.failed) o.log('reconciled cases', reconciled);
     // Personal data past its retention period goes (AWS: a daily schedule); statistics stay.
-    const retained = await applyRetention(getDeps());
+    const retained = await upkeep('retention', () => applyRetention(getDeps()), o.log);
     if (retained.anonymised || retained.failed) o.log('applied retention', retained);
     return { urls, stop, clock, anchor };
   } catch (err) {

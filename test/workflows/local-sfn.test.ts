@@ -73,6 +73,7 @@ async function startHost(o: {
   clock: Clock;
   stateDir?: string;
   timerRecheckMs?: number;
+  maxConcurrentInvocations?: number;
   calls?: Call[];
 }): Promise<Host> {
   const calls = o.calls ?? [];
@@ -85,6 +86,7 @@ async function startHost(o: {
     stateMachines: Object.entries(o.machines).map(([name, definition]) => ({ name, definition })),
     clock: o.clock,
     timerRecheckMs: o.timerRecheckMs,
+    maxConcurrentInvocations: o.maxConcurrentInvocations,
     invokeFunction: async (name, payload) => {
       calls.push({ name, payload: payload as Record<string, unknown>, at: o.clock.now() });
       const fn = o.functions[name];
@@ -272,6 +274,32 @@ describe('local Step Functions: tasks', () => {
     const types = (await history(host, arn)).map((e) => e.type);
     expect(types).toContain('LambdaFunctionSucceeded');
     expect(types.filter((t) => t === 'TaskSucceeded')).toHaveLength(2);
+  });
+
+  it('runs at most maxConcurrentInvocations tasks at once; the others wait their turn and all finish', async () => {
+    let running = 0;
+    let most = 0;
+    const host = await startHost({
+      clock: fakeClock(),
+      maxConcurrentInvocations: 3,
+      functions: {
+        slow: async (p) => {
+          running++;
+          most = Math.max(most, running);
+          await new Promise((r) => setTimeout(r, 20));
+          running--;
+          return { n: p.n };
+        },
+      },
+      machines: {
+        one: { StartAt: 'Slow', States: { Slow: { ...invoke('slow', { 'Payload.$': '$' }), End: true } } },
+      },
+    });
+    const arns = await Promise.all(Array.from({ length: 20 }, (_, n) => start(host, 'one', { n })));
+    const done = await Promise.all(arns.map((arn) => untilStatus(host, arn, 'SUCCEEDED')));
+    expect(done).toHaveLength(20);
+    expect(host.callsTo('slow')).toHaveLength(20);
+    expect(most).toBe(3);
   });
 
   it('a function error is caught by its name', async () => {

@@ -34,6 +34,8 @@ export interface LocalStepFunctionsOptions {
    * (in chunks of at most 2^31-1 ms).
    */
   timerRecheckMs?: number;
+  /** How many task invocations run at once (default 8); the others wait their turn. */
+  maxConcurrentInvocations?: number;
 }
 
 export interface LocalStepFunctions {
@@ -61,6 +63,7 @@ export async function startLocalStepFunctions(o: LocalStepFunctionsOptions): Pro
       clock: o.clock,
       log,
       timerRecheckMs: o.timerRecheckMs,
+      maxConcurrentInvocations: o.maxConcurrentInvocations,
     },
     store,
     loaded,

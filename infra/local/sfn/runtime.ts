@@ -54,6 +54,12 @@ export interface RuntimeOptions {
   clock: WorkflowClock;
   log: Log;
   timerRecheckMs?: number;
+  /**
+   * How many task invocations run at once (default 8); the others wait their turn, as Lambda's
+   * concurrency limit throttles them on AWS. A restart resumes every running execution at once:
+   * without a bound, a thousand tasks would reach DynamoDB Local in the same instant.
+   */
+  maxConcurrentInvocations?: number;
 }
 
 interface Machine {
@@ -786,11 +792,20 @@ export class Runtime {
     };
   }
 
-  private invoke(functionName: string, payload: unknown): Promise<JsonValue> {
+  private invoking = 0;
+  private readonly invokeQueue: (() => void)[] = [];
+
+  private async invoke(functionName: string, payload: unknown): Promise<JsonValue> {
+    const limit = this.o.maxConcurrentInvocations ?? 8;
+    // A finished invocation hands its slot to the next in line, so the bound holds exactly.
+    if (this.invoking >= limit) await new Promise<void>((r) => this.invokeQueue.push(r));
+    else this.invoking++;
     try {
-      return this.o.invokeFunction(functionName, toJson(payload)).then(toJson);
-    } catch (error) {
-      return Promise.reject(error);
+      return toJson(await this.o.invokeFunction(functionName, toJson(payload)));
+    } finally {
+      const next = this.invokeQueue.shift();
+      if (next) next();
+      else this.invoking--;
     }
   }
 

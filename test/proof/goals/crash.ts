@@ -15,6 +15,7 @@ import {
   runBirthDate,
   runTag,
   sfnOf,
+  signInStaff,
 } from '../support/faults.ts';
 
 /**
@@ -47,11 +48,7 @@ export const goal: Goal = {
     const concurrency = ctx.quick ? 8 : 20;
     const tag = runTag();
     const birthDate = runBirthDate(tag);
-    const [admin, referrer, coordinator] = await Promise.all([
-      new Session(host.baseUrl).signIn(USERS.admin),
-      new Session(host.baseUrl).signIn(USERS.referrer),
-      new Session(host.baseUrl).signIn(USERS.coordinator),
-    ]);
+    const [admin, referrer, coordinator] = await signInStaff(host);
     const unitId = await createUnit(admin, `Kraschenheten ${tag}`);
     const form = (i: number) =>
       personForm(ctx, { unitId, surname: 'Kraschsson', tag, serial: 1 + i, birthDate, i });

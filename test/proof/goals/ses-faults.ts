@@ -10,7 +10,7 @@ import {
 } from '#test/support/flows';
 import { pollUntil } from '#test/support/host';
 import { hostRepository } from '#test/support/host-repository';
-import { inbox, Session, type StoredMail, USERS } from '#test/support/session';
+import { inbox, type StoredMail } from '#test/support/session';
 import { type Goal, result } from '../kit.ts';
 import {
   alarmFires,
@@ -27,6 +27,7 @@ import {
   runBirthDate,
   runTag,
   setMailFaults,
+  signInStaff,
 } from '../support/faults.ts';
 
 /**
@@ -62,11 +63,7 @@ export const goal: Goal = {
     const n = ctx.quick ? 5 : 20;
     const tag = runTag();
     const birthDate = runBirthDate(tag);
-    const [admin, referrer, coordinator] = await Promise.all([
-      new Session(host.baseUrl).signIn(USERS.admin),
-      new Session(host.baseUrl).signIn(USERS.referrer),
-      new Session(host.baseUrl).signIn(USERS.coordinator),
-    ]);
+    const [admin, referrer, coordinator] = await signInStaff(host);
     const unitId = await createUnit(admin, `Felenheten ${tag}`);
     const rows = [];
     try {

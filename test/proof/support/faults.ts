@@ -7,7 +7,7 @@ import type { CaseRecord } from '#core/case';
 import { exampleIdentityNumber } from '#core/personnummer';
 import { calendarOf, recipients, referralForm, virtualDay } from '#test/support/flows';
 import type { TestHost } from '#test/support/host';
-import type { Session, StoredMail } from '#test/support/session';
+import { Session, type StoredMail, USERS } from '#test/support/session';
 import type { ProofContext } from '../kit.ts';
 
 /**
@@ -38,11 +38,19 @@ export async function setMailFaults(host: TestHost, f: Record<string, unknown>):
 export const mailFaultsOff = (host: TestHost) =>
   setMailFaults(host, { sendFailureRate: 0, crashAfterMailTo: null, rejectMailTo: null });
 
+/** The admin, the referrer and the coordinator, each signed in. */
+export const signInStaff = (host: TestHost) =>
+  Promise.all([
+    new Session(host.baseUrl).signIn(USERS.admin),
+    new Session(host.baseUrl).signIn(USERS.referrer),
+    new Session(host.baseUrl).signIn(USERS.coordinator),
+  ]);
+
 /** A unit of the goal's own (its places never run out for another goal's cases, and back). */
 export async function createUnit(admin: Session, name: string, places = 500): Promise<string> {
   const r = await admin.post('/admin/units', {
     unitName: name,
-    description: 'Enhet för bevisen (fel och krascher).',
+    description: 'Enhet för bevisen.',
     address: 'Felgatan 3, Malmö',
     unitPhone: '040-12 34 98',
     tasks: 'sortering\npackning',

@@ -15,6 +15,7 @@ import {
 } from '#test/support/flows';
 import { pollUntil, type TestHost } from '#test/support/host';
 import { Session, USERS } from '#test/support/session';
+import { createUnit } from './faults.ts';
 
 /**
  * The world the fuzz and matrix goals probe, made through the real HTTP flow: a unit of their own
@@ -86,28 +87,6 @@ export function formValues(page: string, action: string): Record<string, string>
   return out;
 }
 
-async function createUnit(admin: Session, name: string): Promise<string> {
-  const r = await admin.post('/admin/units', {
-    unitName: name,
-    description: 'Enhet för bevisen (fuzz och behörighetsmatris).',
-    address: 'Bevisgatan 1, Malmö',
-    unitPhone: '040-12 34 99',
-    tasks: 'sortering\npackning',
-    places: '40',
-    talkIntervalDays: '14',
-    talkEscalationDays: '7',
-    followUpIntervalDays: '56',
-    ladder: '25, 40, 50, 75, 100',
-    coordinatorEmails: 'karin.praktikansvarig@stadsmissionen.example',
-    supervisors: 'Sami Handledare, sami.handledare@stadsmissionen.example',
-    version: '0',
-  });
-  const id = /#unit-([a-z0-9-]+)/.exec(r.headers.get('location') ?? '')?.[1];
-  if (r.status !== 303 || !id)
-    throw new Error(`unit not created: ${r.status} ${(await r.text()).slice(0, 300)}`);
-  return id;
-}
-
 async function inviteStaff(admin: Session): Promise<string> {
   const page = await (await admin.get('/admin/staff')).text();
   const form = formValues(page, '/admin/staff');
@@ -133,8 +112,8 @@ export async function buildWorld(host: TestHost, log: (m: string) => void): Prom
   ) as Record<Principal, Session>;
   const { admin, referrer, otherReferrer, coordinator } = sessions;
   const tag = randomBytes(3).toString('hex');
-  const unitId = await createUnit(admin, `Bevisenheten ${tag}`);
-  const editUnitId = await createUnit(admin, `Redigeringsenheten ${tag}`);
+  const unitId = await createUnit(admin, `Bevisenheten ${tag}`, 40);
+  const editUnitId = await createUnit(admin, `Redigeringsenheten ${tag}`, 40);
   const staffId = await inviteStaff(admin);
 
   const participantEmail = `vera.${tag}@example.se`;
