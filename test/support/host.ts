@@ -177,6 +177,16 @@ async function startHost(opts: { timeScale?: number; env?: Record<string, string
     }
     c.stdin?.destroy();
     // The host stops DynamoDB Local itself; a host that was killed cannot, and leaves it orphaned.
+    // It gets SIGTERM first, as the next host's start would give it: DynamoDB Local can lose its
+    // last acknowledged write to a SIGKILL, which no AWS DynamoDB does.
+    if (processGroupMembers(pgid).length > 0) {
+      signalProcessGroup(pgid, 'SIGTERM');
+      await pollUntil(
+        `process group ${pgid} of the test host to stop`,
+        async () => processGroupMembers(pgid).length === 0,
+        10_000,
+      ).catch(() => undefined);
+    }
     signalProcessGroup(pgid, 'SIGKILL');
     await pollUntil(
       `process group ${pgid} of the test host to end`,
