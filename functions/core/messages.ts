@@ -1,4 +1,5 @@
 import type { Attendee, CaseRecord, MailRole } from './case.ts';
+import { dateTimeFormat } from './clock.ts';
 import { type MailDoc, type MailLang, renderMail } from './mail-render.ts';
 import { type AnyMeetingKind, calendarUid, type MeetingView } from './meeting-view.ts';
 import type { CalendarInvite, OutgoingMessage } from './ports.ts';
@@ -25,7 +26,7 @@ const TZ = 'Europe/Stockholm';
 const LOCALE: Record<MailLang, string> = { sv: 'sv-SE', en: 'en-GB' };
 
 function wall(iso: string, lang: MailLang) {
-  const parts = new Intl.DateTimeFormat(LOCALE[lang], {
+  const parts = dateTimeFormat(LOCALE[lang], {
     timeZone: TZ,
     weekday: 'long',
     day: 'numeric',
@@ -60,7 +61,7 @@ export function whenShort(start: string, lang: MailLang): string {
 
 /** "i morgon" / "tomorrow" or "i dag" / "today" for a meeting seen from `now` (Stockholm days), else undefined. */
 export function dayWord(start: string, now: number, lang: MailLang): string | undefined {
-  const day = (ms: number) => new Intl.DateTimeFormat('sv-SE', { timeZone: TZ }).format(new Date(ms));
+  const day = (ms: number) => dateTimeFormat('sv-SE', { timeZone: TZ }).format(new Date(ms));
   const d = day(Date.parse(start));
   if (d === day(now)) return lang === 'sv' ? 'i dag' : 'today';
   if (d === day(now + 86_400_000)) return lang === 'sv' ? 'i morgon' : 'tomorrow';

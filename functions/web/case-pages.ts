@@ -12,6 +12,7 @@ import {
   TALK_POINTS,
   YES_NO_UNDISCLOSED,
 } from '#core/case';
+import { dateTimeFormat } from '#core/clock';
 import type { FieldIssue } from '#core/errors';
 import { type MeetingView, meetingViews } from '#core/meeting-view';
 import { maskIdentityNumber } from '#core/personnummer';
@@ -208,7 +209,7 @@ ${body}
 
 /** A Swedish wall-clock date and time of an instant, as the meeting form takes them. */
 function stockholmParts(iso: string): { date: string; time: string } {
-  const p = new Intl.DateTimeFormat('en-CA', {
+  const p = dateTimeFormat('en-CA', {
     timeZone: 'Europe/Stockholm',
     hourCycle: 'h23',
     year: 'numeric',

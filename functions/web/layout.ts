@@ -1,4 +1,5 @@
 import type { Principal } from '#core/auth';
+import { dateTimeFormat } from '#core/clock';
 import type { FieldIssue } from '#core/errors';
 import { html, type Raw, raw } from './html.ts';
 import { type Lang, type StringKey, t, tDynamic } from './i18n.ts';
@@ -242,7 +243,7 @@ ${o.options.map(
 }
 
 export function formatDateTime(lang: Lang, d: Date | string | number): string {
-  return new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+  return dateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
     timeZone: 'Europe/Stockholm',
     dateStyle: 'medium',
     timeStyle: 'short',

@@ -1,3 +1,4 @@
+import { dateTimeFormat } from '#core/clock';
 import { adminText } from './admin-texts.ts';
 import { consoleText } from './console-texts.ts';
 import type { Lang } from './i18n.ts';
@@ -634,7 +635,7 @@ export function refusalText(lang: Lang, code: string, params: Record<string, str
     const v = params[k];
     if (v === undefined) return '';
     return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)
-      ? new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+      ? dateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
           timeZone: 'Europe/Stockholm',
           dateStyle: 'medium',
           timeStyle: 'short',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { realDelayMs, scaledClock, systemClock } from '#core/clock';
+import { dateTimeFormat, realDelayMs, scaledClock, systemClock } from '#core/clock';
 import {
   ConflictError,
   DomainError,
@@ -84,5 +84,17 @@ describe('domain errors', () => {
       code: 'closed',
       params: { phase: 'closed' },
     });
+  });
+});
+
+describe('dateTimeFormat', () => {
+  it('makes one formatter per locale and options and formats in the asked time zone', () => {
+    const o = { timeZone: 'Europe/Stockholm', dateStyle: 'medium', timeStyle: 'short' } as const;
+    const a = dateTimeFormat('sv-SE', o);
+    expect(dateTimeFormat('sv-SE', { ...o })).toBe(a);
+    expect(dateTimeFormat('en-GB', o)).not.toBe(a);
+    expect(dateTimeFormat('sv-SE', { ...o, timeStyle: 'medium' })).not.toBe(a);
+    // 2027-03-28 01:30 UTC is 03:30 in Stockholm (summer time began at 01:00 UTC).
+    expect(a.format(new Date('2027-03-28T01:30:00Z'))).toBe('28 mars 2027 03:30');
   });
 });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { GENDERS, type Gender } from '../case.ts';
+import { dateTimeFormat } from '../clock.ts';
 import type { FieldIssue } from '../errors.ts';
 import { type IdentityNumber, parseIdentityNumber } from '../personnummer.ts';
 import { isDeliverableAddress } from './email.ts';
@@ -108,7 +109,7 @@ const referralSchema = (today: Date, unitIds: readonly string[]) =>
 
 /** Today's date in Sweden, YYYY-MM-DD (a referral is written and read there). */
 function swedishDate(instant: Date): string {
-  return new Intl.DateTimeFormat('en-CA', {
+  return dateTimeFormat('en-CA', {
     timeZone: 'Europe/Stockholm',
     year: 'numeric',
     month: '2-digit',

@@ -2,8 +2,8 @@ import type { Principal } from '../auth.ts';
 import { type FieldIssue, ForbiddenError, NotFoundError } from '../errors.ts';
 import type { Raw } from '../forms/fields.ts';
 import { parseUnitForm, type UnitInput } from '../forms/unit.ts';
+import { planPlacementQuery } from '../placements.ts';
 import type { Deps } from '../ports.ts';
-import { derivePhase } from '../process/derive.ts';
 import type { Unit } from '../units.ts';
 import { recordAudit } from './audit.ts';
 import { reindexPlacements } from './console.ts';
@@ -32,16 +32,20 @@ export interface UnitOverview {
   queue: number;
 }
 
-export async function unitsOverview(deps: Pick<Deps, 'repo'>, p: Principal): Promise<UnitOverview[]> {
+export async function unitsOverview(
+  deps: Pick<Deps, 'repo' | 'clock'>,
+  p: Principal,
+): Promise<UnitOverview[]> {
   requireAdmin(p);
   const units = [...(await deps.repo.listUnits())].sort((a, b) => a.name.localeCompare(b.name, 'sv'));
-  // The queues of every unit in one read of the active cases (queueOf reads them per unit).
+  // The queues of every unit from the console's index (the queued rows only), not a read of every
+  // active case: the page stays as quick with thousands of cases as with ten.
   const queued = new Map<string, number>();
+  const q = planPlacementQuery({ status: 'active', phase: 'queued' }, 'oldest', deps.clock.now());
   let after: string | undefined;
   do {
-    const page = await deps.repo.listActiveCases({ limit: 100, after });
-    for (const c of page.items)
-      if (derivePhase(c) === 'queued') queued.set(c.unitId, (queued.get(c.unitId) ?? 0) + 1);
+    const page = await deps.repo.listPlacements(q, { limit: 100, after });
+    for (const row of page.items) queued.set(row.unitId, (queued.get(row.unitId) ?? 0) + 1);
     after = page.next;
   } while (after);
   return Promise.all(

@@ -306,6 +306,7 @@ export const goal: Goal = {
       routes.map((r, i) => [r, i] as const),
       ROUTES_AT_ONCE,
       async ([route, i]) => {
+        const routeStarted = Date.now();
         try {
           tallies.push(await fuzzRoute(w, route, perRoute, seed + i * 100_003, ctx.log));
         } catch (err) {
@@ -314,7 +315,7 @@ export const goal: Goal = {
         finished++;
         if (!ctx.quick)
           ctx.log(
-            `fuzz: ${finished}/${routes.length} routes, ${Math.round((Date.now() - started) / 1000)} s`,
+            `fuzz: ${finished}/${routes.length} routes, ${Math.round((Date.now() - started) / 1000)} s (${routeKey(route)} ${Math.round((Date.now() - routeStarted) / 1000)} s)`,
           );
       },
     );
